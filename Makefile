@@ -1,0 +1,51 @@
+# supportdesk: `make run` serves the demo helpdesk, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/supportdesk_test
+PORT ?= 8080
+
+.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Fresh machine to a running demo helpdesk on http://demo.localhost:$(PORT)
+run: install
+	$(BIN)/supportdesk migrate
+	$(BIN)/supportdesk demo-ensure --port $(PORT)
+	$(BIN)/supportdesk serve --port $(PORT)
+
+migrate: install
+	$(BIN)/supportdesk migrate
+
+## The whole suite: lint, types, then tests on SQLite and on PostgreSQL.
+test: install-dev lint typecheck test-sqlite test-postgres
+
+lint: install-dev
+	$(BIN)/ruff check src tests
+
+typecheck: install-dev
+	$(BIN)/mypy src
+
+test-sqlite: install-dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgres: install-dev
+	SUPPORTDESK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Agents (the support staff) and the groups they work in."""

@@ -1,0 +1,1 @@
+"""Files attached to tickets and conversations, behind a storage interface."""

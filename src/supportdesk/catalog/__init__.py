@@ -1,0 +1,1 @@
+"""The ticket properties a tenant defines: statuses, types, categories."""

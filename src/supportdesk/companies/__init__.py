@@ -1,0 +1,1 @@
+"""Companies (customer organisations) and their email domains."""

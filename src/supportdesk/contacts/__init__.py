@@ -1,0 +1,1 @@
+"""Contacts: the customers who raise tickets."""

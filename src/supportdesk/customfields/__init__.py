@@ -1,0 +1,1 @@
+"""Custom ticket fields a tenant defines, and validation of their values."""

@@ -1,0 +1,1 @@
+"""Database plumbing: engine, sessions, base model, tenant scoping, migrations."""

@@ -1,0 +1,22 @@
+"""Imports every model module so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+from supportdesk.agents import models as agents_models
+from supportdesk.attachments import models as attachments_models
+from supportdesk.catalog import models as catalog_models
+from supportdesk.companies import models as companies_models
+from supportdesk.contacts import models as contacts_models
+from supportdesk.customfields import models as customfields_models
+from supportdesk.db import sequences
+from supportdesk.db.base import Base
+from supportdesk.sla import models as sla_models
+from supportdesk.tenancy import models as tenancy_models
+from supportdesk.tickets import models as tickets_models
+
+MODEL_MODULES = (
+    agents_models, attachments_models, catalog_models, companies_models, contacts_models,
+    customfields_models, sequences, sla_models, tenancy_models, tickets_models,
+)
+
+metadata = Base.metadata

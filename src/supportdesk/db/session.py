@@ -1,0 +1,66 @@
+"""Sessions and the unit of work: the service layer's only way to the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from supportdesk.db.engine import make_engine
+from supportdesk.db.scoping import bind_tenant
+
+
+@dataclass
+class Database:
+    """An engine plus the two session factories the service uses.
+
+    ``reader`` opens plain transactions; ``writer`` opens ``BEGIN IMMEDIATE``
+    on SQLite so concurrent writers queue on the lock instead of failing.
+    On PostgreSQL both are the same.
+    """
+
+    engine: Engine
+    reader: sessionmaker[Session]
+    writer: sessionmaker[Session]
+
+    @classmethod
+    def from_url(cls, url: str, *, pool_size: int = 10) -> Database:
+        engine = make_engine(url, pool_size=pool_size)
+        return cls.from_engine(engine)
+
+    @classmethod
+    def from_engine(cls, engine: Engine) -> Database:
+        writer_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+        return cls(
+            engine=engine,
+            reader=sessionmaker(bind=engine, expire_on_commit=False),
+            writer=sessionmaker(bind=writer_bind, expire_on_commit=False),
+        )
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, *, tenant_id: int | None = None, write: bool = False) -> Iterator[Session]:
+        """A session scoped to ``tenant_id`` (when given); the caller commits.
+
+        Rolled back if the block raises, closed always.
+        """
+        factory = self.writer if write else self.reader
+        session = factory()
+        if tenant_id is not None:
+            bind_tenant(session, tenant_id)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

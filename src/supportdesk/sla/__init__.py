@@ -1,0 +1,1 @@
+"""Service level agreements: which policy a ticket runs under."""

@@ -1,0 +1,1 @@
+"""Tenants, their API keys, and resolving a request to a tenant."""

@@ -1,0 +1,1 @@
+"""Tickets, their conversations, and listing them."""

@@ -1,0 +1,123 @@
+"""Tickets and conversations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from supportdesk.db.base import Base, Id, TenantOwned
+
+
+def _fk(column: str, table: str, *, ondelete: str | None = None) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"], ondelete=ondelete
+    )
+
+
+class Ticket(TenantOwned, Base):
+    """A customer's request, numbered sequentially within its tenant.
+
+    Status, type, group, category and subcategory refer to the tenant's
+    definitions by id; the wire shows their names. Event timestamps
+    (first assignment, first agent reply, resolve, close) are recorded when
+    they happen; the wire derives durations from them.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        _fk("status_id", "statuses"),
+        _fk("type_id", "ticket_types"),
+        _fk("group_id", "groups"),
+        _fk("category_id", "categories"),
+        _fk("subcategory_id", "subcategories"),
+        _fk("assignee_id", "agents"),
+        _fk("contact_id", "contacts"),
+        _fk("company_id", "companies"),
+        _fk("sla_policy_id", "sla_policies"),
+        Index("ix_tickets_tenant_created", "tenant_id", "created_at", "number"),
+        Index("ix_tickets_tenant_updated", "tenant_id", "updated_at", "number"),
+        Index("ix_tickets_tenant_status", "tenant_id", "status_id", "created_at"),
+        Index("ix_tickets_tenant_priority", "tenant_id", "priority", "created_at"),
+        Index("ix_tickets_tenant_assignee", "tenant_id", "assignee_id", "created_at"),
+        Index("ix_tickets_tenant_group", "tenant_id", "group_id", "created_at"),
+        Index("ix_tickets_tenant_contact", "tenant_id", "contact_id", "created_at"),
+        Index("ix_tickets_tenant_company", "tenant_id", "company_id", "created_at"),
+        Index("ix_tickets_tenant_type", "tenant_id", "type_id", "created_at"),
+        Index("ix_tickets_tenant_category", "tenant_id", "category_id", "subcategory_id"),
+        Index("ix_tickets_tenant_source", "tenant_id", "source", "created_at"),
+    )
+
+    number: Mapped[int] = mapped_column(Id, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(500), nullable=False)
+    description_html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    description_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status_id: Mapped[int] = mapped_column(Id, nullable=False)
+    priority: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    type_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    group_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    category_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    subcategory_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    assignee_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    contact_id: Mapped[int] = mapped_column(Id, nullable=False)
+    company_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    sla_policy_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+    source: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    form_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    first_assigned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    completed_within_sla: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    conversation_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Custom field values keyed by CustomField.id (as a string).
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # Agent emails watching the ticket; contact emails it is shared with.
+    watchers: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    share_to: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+
+
+class Conversation(TenantOwned, Base):
+    """A reply, note or forward on a ticket, numbered within the ticket."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "ticket_number"], ["tickets.tenant_id", "tickets.number"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    ticket_number: Mapped[int] = mapped_column(Id, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)  # reply | note | forward
+    is_public: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    sender_type: Mapped[str] = mapped_column(String(10), nullable=False)  # agent | contact
+    created_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    creator_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    from_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    to_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cc_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    bcc_address: Mapped[str | None] = mapped_column(Text, nullable=True)
+    notified_agents: Mapped[str | None] = mapped_column(Text, nullable=True)
+    body_html: Mapped[str] = mapped_column(Text, nullable=False)
+    body_text: Mapped[str] = mapped_column(Text, nullable=False)
+    attachments_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    email_bounce_type: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    email_bounce_status: Mapped[str | None] = mapped_column(String(50), nullable=True)

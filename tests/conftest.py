@@ -1,0 +1,126 @@
+"""Shared fixtures: a migrated database per run, a clean one per test.
+
+The suite runs against SQLite by default and against PostgreSQL when
+``SUPPORTDESK_TEST_DATABASE_URL`` names one (CI runs both).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from supportdesk.app import create_app
+from supportdesk.catalog.snapshot import clear_cache
+from supportdesk.clock import FixedClock
+from supportdesk.config import Settings
+from supportdesk.db.migrate import upgrade
+from supportdesk.db.registry import metadata
+from supportdesk.db.session import Database
+from tests.factories import TenantFixture, make_tenant
+
+TEST_DATABASE_URL = os.environ.get("SUPPORTDESK_TEST_DATABASE_URL", "")
+START = datetime(2026, 1, 5, 9, 0, 0)
+
+
+def _fresh_postgres(url: str) -> str:
+    """Recreate the test database named in ``url`` so each run starts empty."""
+    parsed = make_url(url)
+    name = parsed.database
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL.startswith("postgresql"):
+        return _fresh_postgres(TEST_DATABASE_URL)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'supportdesk.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str) -> Iterator[Database]:
+    database = Database.from_url(database_url, pool_size=5)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+def _wipe(database: Database) -> None:
+    tables = [t.name for t in metadata.sorted_tables] + ["alembic_version"]
+    tables.remove("alembic_version")
+    with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            names = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(table.delete())
+            connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'tenants'")) \
+                if _has_sqlite_sequence(connection) else None
+
+
+def _has_sqlite_sequence(connection: object) -> bool:
+    row = connection.execute(  # type: ignore[attr-defined]
+        text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+    ).first()
+    return row is not None
+
+
+@pytest.fixture
+def database(migrated_database: Database) -> Database:
+    """The migrated database, emptied before each test."""
+    _wipe(migrated_database)
+    clear_cache()
+    return migrated_database
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        base_domain="localhost",
+        data_dir=tmp_path / "data",
+        max_attachment_bytes=1024 * 1024,
+    )
+
+
+@pytest.fixture
+def app_client(database: Database, settings: Settings, clock: FixedClock) -> Iterator[TestClient]:
+    app = create_app(settings, database=database, clock=clock)
+    with TestClient(app, base_url="http://acme.localhost", raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def tenant(database: Database, settings: Settings, clock: FixedClock) -> TenantFixture:
+    """Tenant ``acme`` with the demo configuration (no sample tickets)."""
+    return make_tenant(database, settings, clock, subdomain="acme")
+
+
+@pytest.fixture
+def other_tenant(database: Database, settings: Settings, clock: FixedClock) -> TenantFixture:
+    """A second tenant, ``globex``, to prove isolation."""
+    return make_tenant(database, settings, clock, subdomain="globex")
+
+
+@pytest.fixture
+def client(app_client: TestClient, tenant: TenantFixture) -> TestClient:
+    """A client on acme's host carrying acme's key."""
+    app_client.headers["Authorization"] = tenant.key
+    return app_client
