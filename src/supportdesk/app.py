@@ -11,7 +11,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from supportdesk import __version__
 from supportdesk.api.errors import error_response, install_error_handlers
-from supportdesk.api.v3.routes import agents, ping
+from supportdesk.api.swagger import install_docs
+from supportdesk.api.swagger import router as docs_router
+from supportdesk.api.v3.routes import (
+    agents,
+    attachments,
+    companies,
+    contacts,
+    ping,
+    ticket_messages,
+    tickets,
+)
 from supportdesk.attachments.storage import storage_from_settings
 from supportdesk.clock import Clock, system_clock
 from supportdesk.config import Settings, get_settings
@@ -69,7 +79,7 @@ class _BodyTooLarge(Exception):
 
 def build_v3_router() -> APIRouter:
     router = APIRouter(prefix=V3_PREFIX)
-    for module in (ping, agents):
+    for module in (ping, tickets, ticket_messages, contacts, companies, agents, attachments):
         router.include_router(module.router)
     return router
 
@@ -97,6 +107,8 @@ def create_app(
     app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)
     install_error_handlers(app)
     app.include_router(build_v3_router())
+    app.include_router(docs_router)
+    install_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.get("/", include_in_schema=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -51,9 +52,14 @@ def error_response(
 
 
 def describe_validation_error(exc: RequestValidationError) -> str:
+    """Turn the framework's validation error into one sentence."""
+    return describe_errors(list(exc.errors()))
+
+
+def describe_errors(errors: Sequence[Any]) -> str:
     """Turn pydantic's error list into one sentence naming fields and problems."""
     parts: list[str] = []
-    for error in exc.errors()[:5]:
+    for error in errors[:5]:
         location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header")]
         name = ".".join(location) or "request body"
         message = str(error.get("msg", "is invalid"))

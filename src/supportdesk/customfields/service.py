@@ -47,21 +47,23 @@ def create_field(
     return field
 
 
-def validate_values(catalog: Catalog, values: object) -> dict[str, Any]:
-    """Check wire values (``{"cf_<Label>": value}``) and key them by field id.
+def validate_values(catalog: Catalog, values: object, *, prefix: str = "cf_") -> dict[str, Any]:
+    """Check values keyed ``<prefix><Label>`` and key them by field id.
 
-    A null or empty value clears the field (stored as absent). Unknown keys
-    and values of the wrong shape are a 400 naming the key.
+    v3 clients prefix labels with ``cf_``; legacy v1/v2 clients send the bare
+    label (``prefix=""``). A null or empty value clears the field. Unknown
+    keys and values of the wrong shape are a 400 naming the key.
     """
     if values is None:
         return {}
     if not isinstance(values, dict):
-        raise BadRequest("custom_fields must be an object of \"cf_<Label>\": value pairs")
+        raise BadRequest(f'custom_fields must be an object of "{prefix}<Label>": value pairs')
+    by_key = {prefix + f.label: f for f in catalog.custom_fields}
     result: dict[str, Any] = {}
     for key, raw in values.items():
-        field = catalog.field_by_key.get(key)
+        field = by_key.get(key)
         if field is None:
-            known = ", ".join(f.wire_key for f in catalog.custom_fields) or "none are defined"
+            known = ", ".join(by_key) or "none are defined"
             raise BadRequest(f"custom_fields: unknown field {key!r} (known fields: {known})")
         result[str(field.id)] = coerce_value(field, raw)
     return result

@@ -1,0 +1,207 @@
+"""Tickets and messages in Desk365 v3 shape: names, codes, key order, nulls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from supportdesk.api.v3.wire import minutes_between, wire_time
+from supportdesk.attachments.models import Attachment
+from supportdesk.catalog.snapshot import Catalog
+from supportdesk.sla.models import NO_SLA_POLICY
+from supportdesk.tickets.conversations import ConversationHistory, PostedMessage
+from supportdesk.tickets.models import Conversation, Ticket
+
+SURVEY_KEYS = (
+    "sv_name", "sv_answered", "sv_type", "sv_cs_scale", "sv_cs_neutral_type", "sv_question",
+    "sv_rating", "sv_cs_question_2", "sv_cs_rating_2", "sv_cs_question_3", "sv_cs_rating_3",
+    "sv_additional_comments_title", "sv_additional_comments_response", "sv_sent_on",
+    "sv_rated_on",
+)
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """Which optional blocks a list call asked for."""
+
+    include_description: bool = False
+    include_custom_fields: bool = False
+    include_survey_details: bool = False
+    flatten: bool = False
+
+
+def attachment_url(base_url: str, attachment: Attachment) -> str:
+    return (f"{base_url}/apis/v3/attachments/{attachment.id}/{attachment.token}/"
+            f"{quote(attachment.file_name)}")
+
+
+def attachment_json(base_url: str, attachment: Attachment) -> dict[str, Any]:
+    return {
+        "file_name": attachment.file_name,
+        "file_size": attachment.file_size,
+        "file_type": attachment.content_type,
+        "attachment_url": attachment_url(base_url, attachment),
+    }
+
+
+def custom_fields_json(catalog: Catalog, stored: dict[str, Any], prefix: str = "cf_") \
+        -> dict[str, Any]:
+    """Every defined field, unset ones as null, keyed ``cf_<Label>``."""
+    return {prefix + f.label: stored.get(str(f.id)) for f in catalog.custom_fields}
+
+
+def _name(mapping: dict[int, Any], key: int | None) -> str | None:
+    if key is None:
+        return None
+    item = mapping.get(key)
+    return item.name if item is not None else None
+
+
+def ticket_json(
+    ticket: Ticket,
+    catalog: Catalog,
+    *,
+    contact_email: str,
+    contact_name: str,
+    company_name: str | None,
+    details: bool,
+    attachments: list[dict[str, Any]] | None = None,
+    options: ListOptions | None = None,
+    custom_field_prefix: str = "cf_",
+    with_sla_name: bool = True,
+) -> dict[str, Any]:
+    """One ticket. ``details`` adds the blocks details/create/update carry.
+
+    List items (``details=False``) have no ``completed_within_sla`` and no
+    ``attachments``, and carry description, custom fields and the survey
+    block only when ``options`` ask for them.
+    """
+    opts = options or ListOptions()
+    created = ticket.created_at
+    assignee = catalog.agent_by_id.get(ticket.assignee_id) if ticket.assignee_id else None
+    policy = catalog.sla_by_id.get(ticket.sla_policy_id) if ticket.sla_policy_id else None
+    body: dict[str, Any] = {
+        "ticket_number": ticket.number,
+        "contact_email": contact_email,
+        "contact_name": contact_name,
+        "subject": ticket.subject,
+    }
+    if details or opts.include_description:
+        body["description"] = ticket.description_html
+        body["description_text"] = ticket.description_text
+    body.update({
+        "status": _name(catalog.status_by_id, ticket.status_id),
+        "priority": ticket.priority,
+        "type": _name(catalog.type_by_id, ticket.type_id),
+        "source": ticket.source,
+        "form_name": ticket.form_name,
+        "form_is_deleted": 0,
+        "assigned_to": assignee.email if assignee else None,
+        "company_name": company_name,
+    })
+    if with_sla_name:
+        body["sla"] = policy.name if policy else NO_SLA_POLICY
+    if details:
+        body["completed_within_sla"] = ticket.completed_within_sla
+    body.update({
+        "group": _name(catalog.group_by_id, ticket.group_id),
+        "category": _name(catalog.category_by_id, ticket.category_id),
+        "subcategory": _name(catalog.subcategory_by_id, ticket.subcategory_id),
+        "created_on": wire_time(created),
+        "updated_on": wire_time(ticket.updated_at),
+        "resolved_on": wire_time(ticket.resolved_at),
+        "closed_on": wire_time(ticket.closed_at),
+        "due_date": wire_time(ticket.due_at),
+        "first_response_time": wire_time(ticket.first_response_at),
+        "first_assigned_time": wire_time(ticket.first_assigned_at),
+        "first_assigned_duration": minutes_between(created, ticket.first_assigned_at),
+        "resolved_duration": minutes_between(created, ticket.resolved_at),
+        "first_replied_duration": minutes_between(created, ticket.first_response_at),
+        "closed_duration": minutes_between(created, ticket.closed_at),
+    })
+    if details or opts.include_custom_fields:
+        fields = custom_fields_json(catalog, ticket.custom_fields, custom_field_prefix)
+        if opts.flatten and not details:
+            body.update(fields)
+        else:
+            body["custom_fields"] = fields
+    if not details and opts.include_survey_details:
+        # Surveys are not sent yet, so the latest survey block is null.
+        if opts.flatten:
+            body.update(dict.fromkeys(SURVEY_KEYS))
+        else:
+            body["survey_rating"] = None
+    if attachments is not None:
+        body["attachments"] = attachments
+    body.update({
+        "watchers": list(ticket.watchers),
+        "share_to": list(ticket.share_to),
+        "conversation_count": ticket.conversation_count,
+    })
+    return body
+
+
+def reply_json(message: PostedMessage, base_url: str) -> dict[str, Any]:
+    """The ``add_reply`` response (201)."""
+    conversation = message.conversation
+    return {
+        "body": conversation.body_html,
+        "cc_emails": conversation.cc_address,
+        "bcc_emails": conversation.bcc_address,
+        "from_email": conversation.from_email,
+        "to_email": message.to_email,
+        "ticket_number": conversation.ticket_number,
+        "attachments": [attachment_json(base_url, a) for a in message.attachments],
+    }
+
+
+def note_json(message: PostedMessage, base_url: str) -> dict[str, Any]:
+    """The ``add_note`` response (201); ``to_email`` is null for a private note."""
+    conversation = message.conversation
+    return {
+        "body": conversation.body_html,
+        "notify_emails": conversation.notified_agents,
+        "to_email": message.to_email,
+        "ticket_number": conversation.ticket_number,
+        "private_note": 0 if conversation.is_public else 1,
+        "attachments": [attachment_json(base_url, a) for a in message.attachments],
+    }
+
+
+def message_json(message: Conversation, files: list[Attachment], base_url: str) \
+        -> dict[str, Any]:
+    """One entry of ``tickets/conversations`` (misspelled bounce key included: it is real)."""
+    return {
+        "ticket_number": message.ticket_number,
+        "created_by": message.created_by,
+        "creator_name": message.creator_name,
+        "type": message.kind,
+        "public_note": message.is_public if message.kind == "note" else None,
+        "sender_type": message.sender_type,
+        "cc_address": message.cc_address,
+        "bcc_address": message.bcc_address,
+        "to_address": message.to_address,
+        "notified_agents": message.notified_agents,
+        "body": message.body_html,
+        "body_text": message.body_text,
+        "attachments_count": message.attachments_count,
+        "attachments": [attachment_json(base_url, a) for a in files],
+        "created_on": wire_time(message.created_at),
+        "is_email_deliveribility_failiure": message.email_bounce_type is not None,
+        "email_bounce_type": message.email_bounce_type,
+        "email_bounce_status": message.email_bounce_status,
+    }
+
+
+def history_json(history: ConversationHistory, base_url: str) -> dict[str, Any]:
+    """The ``tickets/conversations`` response; ``count`` is the messages returned."""
+    return {
+        "count": len(history.messages),
+        "agent_reply_count": history.agent_reply_count,
+        "contact_reply_count": history.contact_reply_count,
+        "public_note_count": history.public_note_count,
+        "private_note_count": history.private_note_count,
+        "forward_message_count": history.forward_message_count,
+        "conversations": [message_json(m, files, base_url) for m, files in history.messages],
+    }

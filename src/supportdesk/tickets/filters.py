@@ -1,0 +1,192 @@
+"""The ``filters`` parameter of the ticket list: parsing and translation to SQL.
+
+Semantics (Desk365): a JSON object whose values are arrays of strings.
+Any value of one key may match (OR); every key given must match (AND).
+``"--"`` matches an unset value. Names are compared case-insensitively, as
+the rest of the API looks them up; a name the tenant never defined matches
+no ticket. An empty array places no constraint (as if the key were omitted).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from supportdesk.catalog.snapshot import Catalog
+from supportdesk.companies.models import Company
+from supportdesk.contacts.models import Contact, ContactEmail
+from supportdesk.errors import BadRequest
+from supportdesk.tickets.models import Ticket
+
+UNSET = "--"
+MAX_FILTER_CHARS = 16_384
+MAX_VALUES_PER_KEY = 200
+FILTER_KEYS = (
+    "status", "priority", "type", "group", "assigned_to", "category", "subcategory", "source",
+    "contact", "company_name", "custom_fields",
+)
+NUMERIC_KEYS = frozenset({"priority", "source"})
+# Priority and source are SMALLINT columns: a larger number names no code and
+# must match nothing rather than overflow the database parameter.
+MAX_CODE = 2**15 - 1
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """A parsed ``filters`` object: key -> accepted values (strings)."""
+
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    custom: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms and not self.custom
+
+
+def parse_filters(raw: str | None) -> TicketFilter:
+    """Parse the URL-decoded ``filters`` value; malformed input is a 400 saying why."""
+    if raw is None or raw.strip() in ("", "{}"):
+        return TicketFilter()
+    if len(raw) > MAX_FILTER_CHARS:
+        raise BadRequest(f"filters is longer than {MAX_FILTER_CHARS} characters")
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(f"filters is not valid JSON: {error.msg} at position {error.pos}")\
+            from None
+    if not isinstance(document, dict):
+        raise BadRequest("filters must be a JSON object such as {\"status\": [\"Open\"]}")
+    terms: dict[str, tuple[str, ...]] = {}
+    custom: dict[str, tuple[str, ...]] = {}
+    for key, value in document.items():
+        if key not in FILTER_KEYS:
+            raise BadRequest(
+                f"filters: unknown key {key!r}; known keys are {', '.join(FILTER_KEYS)}"
+            )
+        if key == "custom_fields":
+            if not isinstance(value, dict):
+                raise BadRequest(
+                    'filters: custom_fields must be an object like {"cf_Department": ["Sales"]}'
+                )
+            for field_key, field_values in value.items():
+                values = _values(f"custom_fields.{field_key}", field_values, numeric=False)
+                if values:
+                    custom[str(field_key)] = values
+            continue
+        values = _values(key, value, numeric=key in NUMERIC_KEYS)
+        if values:
+            terms[key] = values
+    return TicketFilter(terms=terms, custom=custom)
+
+
+def _values(key: str, value: Any, *, numeric: bool) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise BadRequest(f"filters: {key} must be an array of strings, e.g. [\"value\"]")
+    if len(value) > MAX_VALUES_PER_KEY:
+        raise BadRequest(f"filters: {key} has more than {MAX_VALUES_PER_KEY} values")
+    values: list[str] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise BadRequest(f"filters: every value of {key} must be a string, got {item!r}")
+        text = str(item)
+        if "\x00" in text:
+            raise BadRequest(f"filters: values of {key} must not contain NUL characters")
+        if numeric and text != UNSET and not (text.isascii() and text.strip().isdigit()):
+            raise BadRequest(f"filters: {key} values must be numbers as strings, got {text!r}")
+        values.append(text.strip() if numeric else text)
+    return tuple(values)
+
+
+def _match_ids(
+    column: InstrumentedAttribute[Any], values: tuple[str, ...], ids_for: dict[str, list[int]],
+    *, nullable: bool = True,
+) -> ColumnElement[bool]:
+    wanted: set[int] = set()
+    match_unset = False
+    for value in values:
+        if value == UNSET:
+            match_unset = nullable
+            continue
+        wanted.update(ids_for.get(value.casefold(), []))
+    clauses: list[ColumnElement[bool]] = []
+    if wanted:
+        clauses.append(column.in_(sorted(wanted)))
+    if match_unset:
+        clauses.append(column.is_(None))
+    if not clauses:
+        return false()
+    return or_(*clauses) if len(clauses) > 1 else clauses[0]
+
+
+def _by_name(items: list[Any]) -> dict[str, list[int]]:
+    mapping: dict[str, list[int]] = {}
+    for item in items:
+        mapping.setdefault(item.name.casefold(), []).append(item.id)
+    return mapping
+
+
+def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session) \
+        -> list[ColumnElement[bool]]:
+    """SQL conditions for ``flt``, names resolved through the tenant's catalog
+    (company names through the tenant-scoped ``session``)."""
+    clauses: list[ColumnElement[bool]] = []
+    for key, values in flt.terms.items():
+        if key == "status":
+            clauses.append(_match_ids(Ticket.status_id, values, _by_name(catalog.statuses),
+                                      nullable=False))
+        elif key == "type":
+            clauses.append(_match_ids(Ticket.type_id, values, _by_name(catalog.types)))
+        elif key == "group":
+            clauses.append(_match_ids(Ticket.group_id, values, _by_name(catalog.groups)))
+        elif key == "category":
+            clauses.append(_match_ids(Ticket.category_id, values, _by_name(catalog.categories)))
+        elif key == "subcategory":
+            clauses.append(_match_ids(Ticket.subcategory_id, values,
+                                      _by_name(catalog.subcategories)))
+        elif key == "assigned_to":
+            agents = {a.email.casefold(): [a.id] for a in catalog.agents}
+            clauses.append(_match_ids(Ticket.assignee_id, values, agents))
+        elif key in NUMERIC_KEYS:
+            column = Ticket.priority if key == "priority" else Ticket.source
+            numbers = sorted({n for n in (int(v) for v in values if v != UNSET)
+                              if n <= MAX_CODE})
+            clauses.append(column.in_(numbers) if numbers else false())
+        elif key == "contact":
+            emails = sorted({v.strip().lower() for v in values if v != UNSET})
+            if not emails:
+                clauses.append(false())
+                continue
+            primary = select(Contact.id).where(Contact.primary_email.in_(emails))
+            secondary = select(ContactEmail.contact_id).where(ContactEmail.email.in_(emails))
+            clauses.append(or_(Ticket.contact_id.in_(primary), Ticket.contact_id.in_(secondary)))
+        elif key == "company_name":
+            wanted = {v.casefold() for v in values if v != UNSET}
+            options: list[ColumnElement[bool]] = []
+            if wanted:
+                # Compared in Python: SQLite's lower() leaves non-ASCII letters alone.
+                ids = [company_id for company_id, name in
+                       session.execute(select(Company.id, Company.name))
+                       if name.casefold() in wanted]
+                options.append(Ticket.company_id.in_(ids))
+            if UNSET in values:
+                options.append(Ticket.company_id.is_(None))
+            clauses.append(or_(*options) if options else false())
+    for field_key, values in flt.custom.items():
+        definition = catalog.field_by_key.get(field_key)
+        if definition is None:
+            raise BadRequest(f"filters: custom_fields has unknown field {field_key!r}")
+        stored = Ticket.custom_fields[str(definition.id)].as_string()
+        options = []
+        names = [v for v in values if v != UNSET]
+        if names:
+            choices = {c.casefold(): c for c in definition.choices}
+            canonical = sorted({choices.get(v.casefold(), v) for v in names})
+            options.append(stored.in_(canonical))
+        if UNSET in values:
+            options.append(stored.is_(None))
+        clauses.append(or_(*options) if options else false())
+    return clauses or [true()]
