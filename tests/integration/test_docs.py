@@ -230,3 +230,16 @@ def test_documented_401_is_the_error_body(app_client: TestClient) -> None:
         body = operation["responses"]["401"]["content"]["application/json"]
         assert body["example"]["status"] == 401, path
         assert set(body["schema"]["required"]) == {"status", "error", "message"}, path
+
+
+def test_no_operation_documents_422_since_invalid_input_is_400(app_client: TestClient) -> None:
+    document = app_client.get("/apis/v3/openapi.json").json()
+    statuses = {
+        status
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for status in operation["responses"]
+    }
+    assert "422" not in statuses
+    assert "400" in statuses
+    assert "HTTPValidationError" not in document["components"]["schemas"]

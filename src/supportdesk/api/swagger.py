@@ -133,6 +133,16 @@ def swagger_asset(name: str) -> FileResponse:
     )
 
 
+def _drop_framework_422(schema: dict[str, Any]) -> None:
+    """Remove FastAPI's automatic 422 responses: invalid input is a 400 here."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                operation.get("responses", {}).pop("422", None)
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(name, None)
+
+
 def install_docs(app: FastAPI) -> None:
     """Make the OpenAPI document drive Swagger UI on any host.
 
@@ -147,6 +157,7 @@ def install_docs(app: FastAPI) -> None:
             schema = generate()
             schema["servers"] = [{"url": "/"}]
             schema["security"] = [{"APIKey": []}]
+            _drop_framework_422(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -17,6 +17,7 @@ router = APIRouter(tags=["12. Attachments"])
 @router.get(
     "/attachments/{attachment_id}/{token}/{file_name}",
     operation_id="DownloadAttachment",
+    response_class=Response,
     summary="Download an attachment",
     description="The URL comes from an `attachment_url`; the tenant's key is required.",
     responses={200: {"description": "The file", "content": {"application/octet-stream": {}}},
