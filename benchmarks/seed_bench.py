@@ -1,6 +1,6 @@
 """Seed a fresh SQLite database with a million tickets and print how long it took.
 
-    .venv/bin/python benchmarks/seed_bench.py [--tickets 1000000] [--conversation-share 1.0]
+    .venv/bin/python benchmarks/seed_bench.py [--tickets 1000000] [--conversation-share 0.25]
 
 Uses a throwaway database under a temporary directory unless --database-url
 is given. The time covers ``seed_tickets`` only (not migrating or provisioning).
@@ -17,13 +17,14 @@ from supportdesk.config import Settings
 from supportdesk.db.migrate import upgrade
 from supportdesk.db.session import Database
 from supportdesk.seed import seed_tickets
+from supportdesk.seed.bulk import BULK_CONVERSATION_SHARE
 from supportdesk.tenancy.provisioning import provision_tenant
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
-    parser.add_argument("--conversation-share", type=float, default=1.0)
+    parser.add_argument("--conversation-share", type=float, default=BULK_CONVERSATION_SHARE)
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()

@@ -31,7 +31,12 @@ from supportdesk.config import Settings, get_settings
 from supportdesk.db.migrate import upgrade
 from supportdesk.db.session import Database
 from supportdesk.errors import NotFound, SupportdeskError
-from supportdesk.seed.bulk import DEFAULT_BATCH, SeedReport, seed_tickets
+from supportdesk.seed.bulk import (
+    BULK_CONVERSATION_SHARE,
+    DEFAULT_BATCH,
+    SeedReport,
+    seed_tickets,
+)
 from supportdesk.seed.sample import generate_sample_data
 from supportdesk.tenancy.provisioning import provision_tenant
 from supportdesk.tenancy.service import (
@@ -210,7 +215,8 @@ def seed(
     = DEFAULT_BATCH,
     random_seed: Annotated[int, typer.Option("--seed", help="Same seed, same data.")] = 0,
     conversation_share: Annotated[float, typer.Option(
-        min=0.0, max=1.0, help="Fraction of tickets that get a conversation.")] = 1.0,
+        min=0.0, max=1.0, help="Fraction of tickets that get a conversation (1.0 for all; "
+        "slower).")] = BULK_CONVERSATION_SHARE,
 ) -> None:
     """Add realistic tickets, contacts and companies in bulk (for demos and load tests)."""
     progress = Progress(

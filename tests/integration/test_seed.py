@@ -34,6 +34,8 @@ TICKET_FIELDS = (
 
 
 def _seed(tenant: TenantFixture, tickets: int, **options: Any) -> SeedReport:
+    """Seed with every ticket threaded unless a test says otherwise."""
+    options.setdefault("conversation_share", 1.0)
     return seed_tickets(tenant.database, subdomain=tenant.subdomain, tickets=tickets,
                         clock=tenant.clock, **options)
 
@@ -268,3 +270,25 @@ def test_unknown_tenant_and_bad_arguments_are_refused(tenant: TenantFixture) -> 
     with pytest.raises(BadRequest, match="between 0 and 1"):
         _seed(tenant, 10, conversation_share=1.5)
     assert _tickets(tenant) == []
+
+
+def test_sqlite_connections_keep_full_durability_after_seeding(tenant: TenantFixture) -> None:
+    database = tenant.database
+    if database.dialect != "sqlite":
+        pytest.skip("synchronous and cache_size are SQLite pragmas")
+    _seed(tenant, 30, seed=8)
+
+    # Check out every pooled connection at once, the seeding one among them.
+    pooled = database.engine.pool.checkedin()  # type: ignore[attr-defined]
+    assert pooled >= 1
+    connections = [database.engine.connect() for _ in range(pooled)]
+    try:
+        settings = {
+            (c.exec_driver_sql("PRAGMA synchronous").scalar(),
+             c.exec_driver_sql("PRAGMA cache_size").scalar())
+            for c in connections
+        }
+    finally:
+        for connection in connections:
+            connection.close()
+    assert settings == {(2, -65536)}

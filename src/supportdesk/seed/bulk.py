@@ -12,21 +12,21 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
-from supportdesk.agents.models import GroupMember
-from supportdesk.catalog.snapshot import AgentDef, Catalog, FieldDef, load_catalog
+from supportdesk.catalog.snapshot import AgentDef
 from supportdesk.clock import Clock, system_clock
 from supportdesk.db.scoping import bind_tenant
 from supportdesk.db.sequences import allocate
 from supportdesk.db.session import Database
 from supportdesk.errors import BadRequest
 from supportdesk.seed import vocabulary as words
+from supportdesk.seed.definitions import TenantDefinitions, field_value
 from supportdesk.seed.people import ContactRef, create_people, table_of
 from supportdesk.seed.timeline import (
     HOUR,
@@ -45,6 +45,10 @@ SOURCES = (1, 6, 7, 12, 13, 15)  # Email, Portal, Phone, Web Form, Widget, API
 SOURCE_WEIGHTS = (40, 20, 10, 12, 10, 8)
 SEEDED_PERIOD = timedelta(days=730)
 DEFAULT_BATCH = 10_000
+# Share of bulk-seeded tickets that get a conversation. Three messages per
+# ticket triple the rows written: with every ticket threaded a million
+# tickets take over two minutes on SQLite, with a quarter well under.
+BULK_CONVERSATION_SHARE = 0.25
 # Pools of distinct texts; tickets draw from them (see ``writing``).
 TEXT_POOL = 4_096
 MESSAGE_POOL = 512
@@ -70,85 +74,10 @@ def default_contact_count(tickets: int) -> int:
     return min(100_000, max(40, tickets // 10))
 
 
-@dataclass
-class _Definitions:
-    """The tenant's definitions the generator draws from."""
-
-    status_ids: dict[str, list[int]]
-    type_ids: list[int]
-    group_ids: list[int]
-    members: dict[int, list[AgentDef]]
-    category_ids: list[int]
-    subcategory_ids: dict[int, list[int]]
-    agents: list[AgentDef]
-    sla_policy_id: int | None
-    resolution_seconds: int | None
-    fields: list[FieldDef]
-
-    @classmethod
-    def load(cls, session: Session) -> _Definitions:
-        catalog: Catalog = load_catalog(session)
-        status_ids: dict[str, list[int]] = {}
-        for status in catalog.statuses:
-            status_ids.setdefault(status.category, []).append(status.id)
-        missing = [c for c in ("open", "pending", "resolved", "closed") if c not in status_ids]
-        if missing:
-            raise BadRequest(f"cannot seed: the tenant has no status in categories {missing}")
-        agents = [a for a in catalog.agents if a.is_active]
-        members: dict[int, list[AgentDef]] = {}
-        for group_id, agent_id in session.execute(
-            select(GroupMember.group_id, GroupMember.agent_id)
-        ):
-            agent = catalog.agent_by_id.get(agent_id)
-            if agent is not None and agent.is_active:
-                members.setdefault(group_id, []).append(agent)
-        subcategory_ids: dict[int, list[int]] = {}
-        for sub in catalog.subcategories:
-            subcategory_ids.setdefault(sub.category_id, []).append(sub.id)
-        policy = catalog.default_sla
-        return cls(
-            status_ids=status_ids,
-            type_ids=[t.id for t in catalog.types],
-            group_ids=[g.id for g in catalog.groups],
-            members=members,
-            category_ids=[c.id for c in catalog.categories],
-            subcategory_ids=subcategory_ids,
-            agents=agents,
-            sla_policy_id=policy.id if policy else None,
-            resolution_seconds=(policy.resolution_minutes * 60
-                                if policy and policy.resolution_minutes is not None else None),
-            fields=list(catalog.custom_fields),
-        )
-
-
-def _field_value(rng: random.Random, field: FieldDef) -> Any:
-    """A plausible stored value for a custom field, or None to leave it unset."""
-    kind, choices = field.field_type, field.choices
-    if kind == "dropdown":
-        return rng.choice(choices) if choices else None
-    if kind == "multi-select":
-        return rng.sample(choices, rng.randint(1, min(2, len(choices)))) if choices else None
-    if kind == "text":
-        if "employee" in field.label.casefold():
-            return f"EMP-{rng.randint(1, 99_999):05d}"
-        return rng.choice(words.CITIES)
-    if kind == "paragraph":
-        return rng.choice(words.AGENT_NOTES)
-    if kind == "number":
-        return rng.randint(1, 500)
-    if kind == "decimal":
-        return round(rng.uniform(1, 1000), 2)
-    if kind == "date":
-        return (date(2025, 1, 1) + timedelta(days=rng.randint(0, 700))).isoformat()
-    if kind == "checkbox":
-        return rng.random() < 0.5
-    return None
-
-
 class _Generator:
     """Builds the rows of consecutive batches of one seeding run."""
 
-    def __init__(self, *, rng: random.Random, tenant_id: int, definitions: _Definitions,
+    def __init__(self, *, rng: random.Random, tenant_id: int, definitions: TenantDefinitions,
                  contacts: list[ContactRef], total: int, now: datetime,
                  conversation_share: float) -> None:
         self.rng = rng
@@ -210,7 +139,7 @@ class _Generator:
                 if subs and roll() < 0.75:
                     subcategory_id = _pick(roll, subs)
             custom = {str(f.id): value for f in fields
-                      if roll() < 0.35 and (value := _field_value(rng, f)) is not None}
+                      if roll() < 0.35 and (value := field_value(rng, f)) is not None}
             text = _pick(roll, texts)
             for position, message in enumerate(line.messages, start=1):
                 conversations.append(self._message_row(offset, position, message, contact,
@@ -342,7 +271,7 @@ def seed_tickets(
     batch_size: int = DEFAULT_BATCH,
     seed: int = 0,
     contacts: int | None = None,
-    conversation_share: float = 1.0,
+    conversation_share: float = BULK_CONVERSATION_SHARE,
     clock: Clock = system_clock,
     on_batch: ProgressCallback | None = None,
 ) -> SeedReport:
@@ -369,7 +298,7 @@ def seed_tickets(
     if contact_count < 1:
         raise BadRequest("seeding tickets needs at least one contact")
     with database.session(tenant_id=tenant_id) as session:
-        definitions = _Definitions.load(session)
+        definitions = TenantDefinitions.load(session)
     first_number: int | None = None
     last_number: int | None = None
     conversation_total = 0
