@@ -57,24 +57,19 @@ def migrated_database(database_url: str) -> Iterator[Database]:
 
 
 def _wipe(database: Database) -> None:
-    tables = [t.name for t in metadata.sorted_tables] + ["alembic_version"]
-    tables.remove("alembic_version")
     with database.engine.begin() as connection:
         if database.dialect == "postgresql":
-            names = ", ".join(f'"{name}"' for name in tables)
+            names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(metadata.sorted_tables):
-                connection.execute(table.delete())
-            connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'tenants'")) \
-                if _has_sqlite_sequence(connection) else None
-
-
-def _has_sqlite_sequence(connection: object) -> bool:
-    row = connection.execute(  # type: ignore[attr-defined]
-        text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
-    ).first()
-    return row is not None
+            return
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+        # Restart tenant ids as PostgreSQL's RESTART IDENTITY does.
+        has_sequence = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        ).first()
+        if has_sequence:
+            connection.execute(text("DELETE FROM sqlite_sequence WHERE name = 'tenants'"))
 
 
 @pytest.fixture

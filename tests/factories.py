@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from supportdesk.clock import FixedClock
 from supportdesk.config import Settings
@@ -46,3 +47,18 @@ def make_tenant(
         tenant_id=provisioned.tenant_id, subdomain=subdomain, key=provisioned.key.secret,
         database=database, settings=settings, clock=clock,
     )
+
+
+def bad_request(message: str) -> dict[str, Any]:
+    """The exact 400 body the API answers with ``message``."""
+    return {"status": 400, "error": "Bad Request", "message": message}
+
+
+def conflict(message: str) -> dict[str, Any]:
+    """The exact 409 body."""
+    return {"status": 409, "error": "Conflict", "message": message}
+
+
+def not_found(message: str) -> dict[str, Any]:
+    """The exact 404 body."""
+    return {"status": 404, "error": "Not Found", "message": message}

@@ -10,23 +10,11 @@ from fastapi.testclient import TestClient
 from supportdesk.companies.schemas import CompanyCreate
 from supportdesk.companies.service import create_company
 from supportdesk.sla.service import create_policy
-from tests.factories import TenantFixture
+from tests.factories import TenantFixture, bad_request, conflict, not_found
 
 COMPANY_KEYS = {"name", "description", "phone", "address", "city", "state", "country",
                 "zipcode", "sla", "domains", "created_on", "updated_on"}
 CREATED = "2026-01-05 09:00:00"
-
-
-def bad_request(message: str) -> dict[str, Any]:
-    return {"status": 400, "error": "Bad Request", "message": message}
-
-
-def conflict(message: str) -> dict[str, Any]:
-    return {"status": 409, "error": "Conflict", "message": message}
-
-
-def not_found(message: str) -> dict[str, Any]:
-    return {"status": 404, "error": "Not Found", "message": message}
 
 
 def company(**fields: Any) -> dict[str, Any]:

@@ -10,23 +10,11 @@ from sqlalchemy import event
 
 from supportdesk.contacts.schemas import ContactCreate
 from supportdesk.contacts.service import create_contact
-from tests.factories import TenantFixture
+from tests.factories import TenantFixture, bad_request, conflict, not_found
 
 CONTACT_KEYS = {"name", "primary_email", "secondary_emails", "title", "mobile", "phone",
                 "company_name", "is_deleted", "created_on", "updated_on"}
 CREATED = "2026-01-05 09:00:00"
-
-
-def bad_request(message: str) -> dict[str, Any]:
-    return {"status": 400, "error": "Bad Request", "message": message}
-
-
-def conflict(message: str) -> dict[str, Any]:
-    return {"status": 409, "error": "Conflict", "message": message}
-
-
-def not_found(message: str) -> dict[str, Any]:
-    return {"status": 404, "error": "Not Found", "message": message}
 
 
 def contact(**fields: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from supportdesk.db.engine import make_engine
@@ -45,13 +45,17 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session(self, *, tenant_id: int | None = None, write: bool = False) -> Iterator[Session]:
+    def session(
+        self, *, tenant_id: int | None = None, write: bool = False,
+        connection: Connection | None = None,
+    ) -> Iterator[Session]:
         """A session scoped to ``tenant_id`` (when given); the caller commits.
 
-        Rolled back if the block raises, closed always.
+        ``connection`` pins the session to one connection (bulk seeding tunes
+        its own). Rolled back if the block raises, closed always.
         """
         factory = self.writer if write else self.reader
-        session = factory()
+        session = factory(bind=connection) if connection is not None else factory()
         if tenant_id is not None:
             bind_tenant(session, tenant_id)
         try:

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from supportdesk.catalog.snapshot import AgentDef
 from supportdesk.clock import Clock, system_clock
-from supportdesk.db.scoping import bind_tenant
 from supportdesk.db.sequences import allocate
 from supportdesk.db.session import Database
 from supportdesk.errors import BadRequest
@@ -210,19 +209,10 @@ def number_rows(tickets: list[dict[str, Any]], conversations: list[dict[str, Any
         row["ticket_number"] += first_number
 
 
-@contextmanager
 def _pinned_session(database: Database, connection: Connection,
-                    tenant_id: int) -> Iterator[Session]:
-    """A write session on ``connection``, as ``Database.session`` would open it."""
-    session = database.writer(bind=connection)
-    bind_tenant(session, tenant_id)
-    try:
-        yield session
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+                    tenant_id: int) -> AbstractContextManager[Session]:
+    """A write session on ``connection``, as ``Database.session`` opens it."""
+    return database.session(tenant_id=tenant_id, write=True, connection=connection)
 
 
 SessionOpener = Callable[[int], AbstractContextManager[Session]]
