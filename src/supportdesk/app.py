@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from supportdesk import __version__
+from supportdesk.api.admin.router import build_admin_router
 from supportdesk.api.errors import error_response, install_error_handlers
+from supportdesk.api.legacy import install_legacy
 from supportdesk.api.swagger import install_docs
 from supportdesk.api.swagger import router as docs_router
-from supportdesk.api.v3.routes import (
-    agents,
-    attachments,
-    companies,
-    contacts,
-    ping,
-    ticket_messages,
-    tickets,
-)
+from supportdesk.api.v3.router import V3_PREFIX, build_v3_router
 from supportdesk.attachments.storage import storage_from_settings
 from supportdesk.clock import Clock, system_clock
 from supportdesk.config import Settings, get_settings
 from supportdesk.db.session import Database
 
 log = logging.getLogger("supportdesk")
-
-V3_PREFIX = "/apis/v3"
-
 
 class BodySizeLimit:
     """Refuse request bodies over the configured size with a 413 before reading them."""
@@ -77,13 +68,6 @@ class _BodyTooLarge(Exception):
     pass
 
 
-def build_v3_router() -> APIRouter:
-    router = APIRouter(prefix=V3_PREFIX)
-    for module in (ping, tickets, ticket_messages, contacts, companies, agents, attachments):
-        router.include_router(module.router)
-    return router
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -107,6 +91,8 @@ def create_app(
     app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)
     install_error_handlers(app)
     app.include_router(build_v3_router())
+    app.include_router(build_admin_router())
+    install_legacy(app)
     app.include_router(docs_router)
     install_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

@@ -72,7 +72,7 @@ def get_tenant_context(
 TenantDep = Annotated[TenantContext, Depends(get_tenant_context)]
 
 
-def _unit(
+def open_request_unit(
     database: Database, settings: Settings, clock: Clock, storage: AttachmentStorage,
     tenant: TenantContext, *, write: bool,
 ) -> Iterator[TenantUnit]:
@@ -89,7 +89,7 @@ def get_read_unit(
     tenant: TenantDep,
 ) -> Iterator[TenantUnit]:
     """A unit for reads: a plain transaction, never committed."""
-    yield from _unit(database, settings, clock, storage, tenant, write=False)
+    yield from open_request_unit(database, settings, clock, storage, tenant, write=False)
 
 
 def get_write_unit(
@@ -97,7 +97,7 @@ def get_write_unit(
     tenant: TenantDep,
 ) -> Iterator[TenantUnit]:
     """A unit for changes: takes the write lock up front on SQLite."""
-    yield from _unit(database, settings, clock, storage, tenant, write=True)
+    yield from open_request_unit(database, settings, clock, storage, tenant, write=True)
 
 
 ReadUnit = Annotated[TenantUnit, Depends(get_read_unit)]

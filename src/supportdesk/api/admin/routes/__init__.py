@@ -1,0 +1,1 @@
+"""Admin route modules, one per settings area."""

@@ -1,0 +1,7 @@
+"""Admin API: Groups and membership."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["Admin: Groups"])

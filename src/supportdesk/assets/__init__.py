@@ -1,0 +1,1 @@
+"""Asset management: locations (and later the assets kept there)."""

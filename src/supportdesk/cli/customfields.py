@@ -1,0 +1,3 @@
+"""CLI commands for custom fields."""
+
+from __future__ import annotations

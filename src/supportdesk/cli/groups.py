@@ -1,0 +1,3 @@
+"""CLI commands for groups and their members."""
+
+from __future__ import annotations

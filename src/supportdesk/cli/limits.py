@@ -1,0 +1,3 @@
+"""CLI commands for rate limits and usage per tenant and key."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""CLI commands for SLA policies and business hours."""
+
+from __future__ import annotations

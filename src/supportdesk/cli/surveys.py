@@ -1,0 +1,3 @@
+"""CLI commands for satisfaction surveys."""
+
+from __future__ import annotations

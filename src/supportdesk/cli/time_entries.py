@@ -1,0 +1,3 @@
+"""CLI commands for time entries."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Support contracts: block hours and block tickets per company."""

@@ -1,0 +1,1 @@
+"""The knowledge base: categories, folders and articles."""

@@ -1,0 +1,1 @@
+"""Rate limits and quotas per API key, exact across processes."""

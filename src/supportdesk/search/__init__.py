@@ -1,0 +1,1 @@
+"""Full-text ticket search: the index and the query language."""

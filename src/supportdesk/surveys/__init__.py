@@ -1,0 +1,1 @@
+"""Satisfaction surveys: definitions, surveys sent on tickets, and answers."""

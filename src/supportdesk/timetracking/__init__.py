@@ -1,0 +1,1 @@
+"""Time entries: the time agents spend on tickets."""
