@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from supportdesk import __version__
 from supportdesk.api.admin.router import build_admin_router
 from supportdesk.api.errors import error_response, install_error_handlers
+from supportdesk.api.idempotency import IdempotencyMiddleware
 from supportdesk.api.legacy import install_legacy
 from supportdesk.api.swagger import install_docs
 from supportdesk.api.swagger import router as docs_router
@@ -95,6 +96,7 @@ def create_app(
     install_legacy(app)
     app.include_router(docs_router)
     install_docs(app)
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.get("/", include_in_schema=False)

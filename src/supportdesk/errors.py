@@ -47,6 +47,13 @@ class Conflict(SupportdeskError):
     status_code = 409
 
 
+class Unprocessable(SupportdeskError):
+    """Well-formed, but cannot be done as asked, e.g. an Idempotency-Key reused
+    with another request (422)."""
+
+    status_code = 422
+
+
 class PayloadTooLarge(SupportdeskError):
     """The request body or an attachment exceeds a configured limit (413)."""
 

@@ -12,6 +12,7 @@ from supportdesk.contracts import models as contracts_models
 from supportdesk.customfields import models as customfields_models
 from supportdesk.db import sequences
 from supportdesk.db.base import Base
+from supportdesk.idempotency import models as idempotency_models
 from supportdesk.kb import models as kb_models
 from supportdesk.ratelimit import models as ratelimit_models
 from supportdesk.search import models as search_models
@@ -23,9 +24,9 @@ from supportdesk.timetracking import models as timetracking_models
 
 MODEL_MODULES = (
     agents_models, assets_models, attachments_models, catalog_models, companies_models,
-    contacts_models, contracts_models, customfields_models, kb_models, ratelimit_models,
-    search_models, sequences, sla_models, surveys_models, tenancy_models, tickets_models,
-    timetracking_models,
+    contacts_models, contracts_models, customfields_models, idempotency_models, kb_models,
+    ratelimit_models, search_models, sequences, sla_models, surveys_models, tenancy_models,
+    tickets_models, timetracking_models,
 )
 
 metadata = Base.metadata

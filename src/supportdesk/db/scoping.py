@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy import Connection, event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 
 from supportdesk.db.base import TenantOwned
+from supportdesk.db.rls import bind_transaction
 
 TENANT_KEY = "tenant_id"
 
@@ -58,3 +59,11 @@ def _stamp_tenant(session: Session, _context: Any, _instances: Any) -> None:
                 obj.tenant_id = tenant_id
             elif existing != tenant_id:
                 raise RuntimeError("refusing to write a row into another tenant")
+
+
+@event.listens_for(Session, "after_begin")
+def _bind_transaction(session: Session, _transaction: SessionTransaction,
+                      connection: Connection) -> None:
+    tenant_id = session.info.get(TENANT_KEY)
+    if tenant_id is not None and connection.dialect.name == "postgresql":
+        bind_transaction(connection, int(tenant_id))

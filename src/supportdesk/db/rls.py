@@ -1,0 +1,62 @@
+"""Row-level security on PostgreSQL: the database's own guard on tenant scoping.
+
+``db.scoping`` adds ``tenant_id = :tenant`` to every ORM statement; this is
+the second line behind it. Every table with a ``tenant_id`` column carries a
+forced policy that, inside a transaction bound to a tenant (the
+``supportdesk.tenant_id`` setting, set transaction-locally when a tenant
+session begins), lets rows of that tenant alone be read or written. A
+statement that escaped the ORM scoping (raw SQL, a bug) still cannot see or
+write another tenant's rows.
+
+Sessions not bound to a tenant (authentication's key lookup, provisioning,
+the CLI's system commands, migrations) leave the setting empty and are not
+restricted: they are the system acting, not a tenant.
+
+PostgreSQL exempts superusers and roles with BYPASSRLS from every policy, so
+production should connect as an ordinary role that owns the schema (the
+policy is FORCEd, so it applies to the owner too); docs/security.md says how.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+SETTING = "supportdesk.tenant_id"
+POLICY = "tenant_isolation"
+
+# current_setting(..., true) is NULL before the setting was ever used in this
+# session and '' after a transaction that set it locally has ended.
+_BOUND_TENANT = f"NULLIF(current_setting('{SETTING}', true), '')"
+_CONDITION = f"({_BOUND_TENANT} IS NULL OR tenant_id = {_BOUND_TENANT}::bigint)"
+
+
+def tenant_tables(connection: Connection) -> list[str]:
+    """Tables of the current schema that have a ``tenant_id`` column."""
+    rows = connection.execute(text(
+        "SELECT table_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_name = 'tenant_id' "
+        "ORDER BY table_name"
+    ))
+    return [str(name) for (name,) in rows]
+
+
+def enable_tenant_policy(connection: Connection, table: str) -> None:
+    """Turn on (and force) the tenant policy for ``table``; idempotent."""
+    connection.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
+    connection.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
+    connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
+    connection.execute(text(
+        f'CREATE POLICY {POLICY} ON "{table}" USING {_CONDITION} WITH CHECK {_CONDITION}'
+    ))
+
+
+def disable_tenant_policy(connection: Connection, table: str) -> None:
+    connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
+    connection.execute(text(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY'))
+    connection.execute(text(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY'))
+
+
+def bind_transaction(connection: Connection, tenant_id: int) -> None:
+    """Bind the current transaction (only) to ``tenant_id``."""
+    connection.execute(text("SELECT set_config(:name, :value, true)"),
+                       {"name": SETTING, "value": str(tenant_id)})

@@ -1,0 +1,133 @@
+"""PostgreSQL row-level security: every tenant table is guarded by a forced policy.
+
+The application's own scoping (``db.scoping``) is tested elsewhere; these
+tests prove the database refuses cross-tenant reads and writes even for raw
+SQL, when the connection's role is subject to row-level security (an
+ordinary role, as docs/security.md tells operators to use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
+
+from supportdesk.db.base import Base, TenantOwned
+from supportdesk.db.rls import POLICY, bind_transaction
+from supportdesk.db.session import Database
+from supportdesk.tickets.service import NewTicket, create_ticket
+from tests.factories import TenantFixture
+
+PROBE_ROLE = "supportdesk_rls_probe"
+
+
+@pytest.fixture
+def postgres(database: Database) -> Database:
+    if database.dialect != "postgresql":
+        pytest.skip("row-level security is a PostgreSQL feature; SQLite has one tenant "
+                    "guard, the ORM scoping")
+    return database
+
+
+def _tenant_tables() -> set[str]:
+    return {
+        str(mapper.local_table.name)  # type: ignore[attr-defined]
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, TenantOwned)
+    }
+
+
+def test_every_tenant_table_has_a_forced_tenant_policy(postgres: Database) -> None:
+    with postgres.engine.connect() as connection:
+        guarded = {
+            str(name) for (name,) in connection.execute(text(
+                "SELECT c.relname FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
+                "WHERE c.relrowsecurity AND c.relforcerowsecurity AND p.polname = :policy"
+            ), {"policy": POLICY})
+        }
+    assert _tenant_tables() - guarded == set()
+
+
+@pytest.fixture
+def probe_engine(postgres: Database) -> Iterator[Engine]:
+    """An engine connected as an ordinary role, which policies apply to."""
+    with postgres.engine.begin() as connection:
+        connection.execute(text(
+            f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))
+        connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {PROBE_ROLE}"))
+        connection.execute(text(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+            f"TO {PROBE_ROLE}"
+        ))
+    url = make_url(str(postgres.engine.url.render_as_string(hide_password=False)))
+    engine = create_engine(url.set(username=PROBE_ROLE, password=None))
+    yield engine
+    engine.dispose()
+
+
+def _add_ticket(tenant: TenantFixture, subject: str) -> int:
+    with tenant.unit() as unit:
+        view = create_ticket(unit, NewTicket(contact_email="pat@example.com", subject=subject,
+                                             description_html="<p>hi</p>"))
+        return view.ticket.number
+
+
+def test_a_bound_transaction_sees_only_its_tenant_even_in_raw_sql(
+    tenant: TenantFixture, other_tenant: TenantFixture, probe_engine: Engine,
+) -> None:
+    _add_ticket(tenant, "acme one")
+    _add_ticket(tenant, "acme two")
+    _add_ticket(other_tenant, "globex one")
+    with probe_engine.begin() as connection:
+        bind_transaction(connection, tenant.tenant_id)
+        subjects = connection.execute(
+            text("SELECT subject FROM tickets ORDER BY subject")).scalars().all()
+    assert subjects == ["acme one", "acme two"]
+    with probe_engine.begin() as connection:
+        bind_transaction(connection, other_tenant.tenant_id)
+        subjects = connection.execute(
+            text("SELECT subject FROM tickets ORDER BY subject")).scalars().all()
+    assert subjects == ["globex one"]
+    # The binding ends with the transaction: an unbound (system) one sees all.
+    with probe_engine.begin() as connection:
+        count = connection.execute(text("SELECT count(*) FROM tickets")).scalar_one()
+    assert count == 3
+
+
+def test_a_bound_transaction_cannot_write_into_another_tenant(
+    tenant: TenantFixture, other_tenant: TenantFixture, probe_engine: Engine,
+) -> None:
+    number = _add_ticket(other_tenant, "globex one")
+    with probe_engine.begin() as connection:
+        bind_transaction(connection, tenant.tenant_id)
+        changed = connection.execute(
+            text("UPDATE tickets SET subject = 'stolen' WHERE number = :n"),
+            {"n": number},
+        ).rowcount
+    assert changed == 0
+    planting = text("INSERT INTO groups (tenant_id, id, name) VALUES (:t, 999, 'planted')")
+    with probe_engine.connect() as connection, connection.begin():
+        bind_transaction(connection, tenant.tenant_id)
+        with pytest.raises(ProgrammingError, match="row-level security"):
+            connection.execute(planting, {"t": other_tenant.tenant_id})
+    with probe_engine.begin() as connection:
+        assert connection.execute(text("SELECT subject FROM tickets")).scalars().all() \
+            == ["globex one"]
+        assert connection.execute(
+            text("SELECT count(*) FROM groups WHERE name = 'planted'")).scalar_one() == 0
+
+
+def test_the_units_of_a_tenant_bind_their_transactions(
+    tenant: TenantFixture, postgres: Database,
+) -> None:
+    setting = text("SELECT current_setting('supportdesk.tenant_id', true)")
+    for write in (False, True):
+        with tenant.unit(write=write) as unit:
+            assert unit.session.execute(setting).scalar_one() == str(tenant.tenant_id)
+    with postgres.session() as session:
+        assert session.execute(setting).scalar_one() in {None, ""}
