@@ -227,3 +227,27 @@ def test_demo_ensure_creates_then_issues_new_keys(migrated: Database, runner: Cl
         tenant_id = get_tenant(session, "demo").id
     with migrated.session(tenant_id=tenant_id) as session:
         assert session.scalar(select(func.count()).select_from(Ticket)) == 300
+
+
+def test_backup_then_restore_into_an_empty_deployment(
+    migrated: Database, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert runner.invoke(app, ["tenant", "create", "acme"]).exit_code == 0
+    archive = tmp_path / "acme.tar"
+    result = runner.invoke(app, ["backup", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"backup written to {archive} (")
+    assert "1 tenants, 0 tickets, 0 attachment files, schema " in result.output
+
+    refused = runner.invoke(app, ["restore", str(archive)])
+    assert refused.exit_code == 1
+    assert "error: the configured database already holds tenants; restore with --force " \
+        "to replace them" in refused.output
+
+    monkeypatch.setenv("SUPPORTDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["restore", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"restored 1 tenants and 0 tickets from {archive} (taken ")
+    listing = runner.invoke(app, ["tenant", "list"])
+    assert "acme" in listing.output

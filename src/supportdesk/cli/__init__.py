@@ -11,6 +11,7 @@ from __future__ import annotations
 from supportdesk.cli import (  # noqa: F401  (importing registers the commands)
     agents,
     apikeys,
+    backup,
     catalog,
     contracts,
     core,

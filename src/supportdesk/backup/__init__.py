@@ -1,0 +1,1 @@
+"""Backups: one archive with the database and the attachment files, and restoring it."""
