@@ -187,7 +187,7 @@ def _success(operation: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_file_download(operation: dict[str, Any]) -> bool:
-    return "application/octet-stream" in _success(operation).get("content", {})
+    return "*/*" in _success(operation).get("content", {})
 
 
 def test_every_v3_operation_is_documented(app_client: TestClient) -> None:

@@ -20,8 +20,9 @@ router = APIRouter(tags=["12. Attachments"])
     response_class=Response,
     summary="Download an attachment",
     description="The URL comes from an `attachment_url`; the tenant's key is required.",
-    responses={200: {"description": "The file", "content": {"application/octet-stream": {}}},
-               **errors(401, 404)},
+    responses={200: {"description": "The file, with the content type it was uploaded with",
+                     "content": {"*/*": {}}},
+               **errors(400, 401, 404, 429)},
 )
 def download_attachment(unit: ReadUnit, attachment_id: int, token: str,
                         file_name: str) -> Response:
