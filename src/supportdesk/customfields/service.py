@@ -32,10 +32,13 @@ def create_field(
     options = [c.strip() for c in (choices or []) if c.strip()]
     if field_type in {"dropdown", "multi-select"} and not options:
         raise BadRequest(f"a {field_type} field needs at least one choice")
-    if len(set(options)) != len(options):
+    if field_type not in {"dropdown", "multi-select"} and options:
+        raise BadRequest(f"a {field_type} field has no choices; only dropdown and "
+                         "multi-select fields do")
+    if len({c.casefold() for c in options}) != len(options):
         raise BadRequest("custom field choices must be distinct")
     exists = session.scalar(select(func.count()).select_from(CustomField)
-                            .where(CustomField.label == label))
+                            .where(func.lower(CustomField.label) == label.lower()))
     if exists:
         raise Conflict(f"a custom field labelled {label!r} already exists")
     count = session.scalar(select(func.count()).select_from(CustomField)) or 0

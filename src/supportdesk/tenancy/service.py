@@ -177,3 +177,31 @@ def bump_catalog_version(session: Session, tenant_id: int) -> None:
         update(Tenant).where(Tenant.id == tenant_id)
         .values(catalog_version=Tenant.catalog_version + 1)
     )
+
+
+def create_api_key(
+    session: Session, *, tenant_id: int, label: str | None, is_admin: bool,
+    clock: Clock = system_clock,
+) -> tuple[ApiKey, str]:
+    """Issue a key and commit (admin API); the secret is returned this once only."""
+    issued = issue_key(session, tenant_id=tenant_id, label=(label or "").strip() or None,
+                       is_admin=is_admin, clock=clock)
+    key = session.get(ApiKey, (tenant_id, issued.id))
+    assert key is not None  # just flushed in this transaction
+    session.commit()
+    return key, issued.secret
+
+
+def revoke_api_key(
+    session: Session, *, tenant_id: int, key_id: int, caller_key_id: int,
+    clock: Clock = system_clock,
+) -> None:
+    """Revoke a key and commit (admin API); the calling key cannot revoke itself.
+
+    Refusing self-revocation means the admin API can never lock a tenant
+    out: the caller's administrator key always survives.
+    """
+    if key_id == caller_key_id:
+        raise Conflict("an API key cannot revoke itself; use another administrator key")
+    revoke_key(session, tenant_id=tenant_id, key_id=key_id, clock=clock)
+    session.commit()
