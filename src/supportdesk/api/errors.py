@@ -60,7 +60,8 @@ def describe_errors(errors: Sequence[Any]) -> str:
     """Turn pydantic's error list into one sentence naming fields and problems."""
     parts: list[str] = []
     for error in errors[:5]:
-        location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "header")]
+        location = [str(p) for p in error.get("loc", ())
+                    if p not in ("body", "query", "header", "path")]
         name = ".".join(location) or "request body"
         message = str(error.get("msg", "is invalid"))
         if error.get("type") == "json_invalid":
