@@ -64,6 +64,7 @@ def _wipe(database: Database) -> None:
             return
         for table in reversed(metadata.sorted_tables):
             connection.execute(table.delete())
+        connection.execute(text("DELETE FROM ticket_search"))  # FTS5: no cascade from tickets
         # Restart tenant ids as PostgreSQL's RESTART IDENTITY does.
         has_sequence = connection.execute(
             text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")

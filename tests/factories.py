@@ -10,6 +10,8 @@ from typing import Any
 from supportdesk.clock import FixedClock
 from supportdesk.config import Settings
 from supportdesk.db.session import Database
+from supportdesk.ratelimit.plans import Plan
+from supportdesk.ratelimit.service import set_plan
 from supportdesk.tenancy.provisioning import provision_tenant
 from supportdesk.unit import TenantUnit, open_unit
 
@@ -39,10 +41,18 @@ class TenantFixture:
 
 def make_tenant(
     database: Database, settings: Settings, clock: FixedClock, *, subdomain: str,
-    demo: bool = True,
+    demo: bool = True, limits: Plan | None = None,
 ) -> TenantFixture:
+    """A provisioned tenant; unlimited unless ``limits`` gives it a rate-limit plan."""
     provisioned = provision_tenant(database, settings, subdomain=subdomain, demo=demo,
                                    clock=clock)
+    with open_unit(database, settings, subdomain=subdomain, write=True, clock=clock) as unit:
+        if limits is None:
+            set_plan(unit, unlimited=True)
+        else:
+            set_plan(unit, calls=limits.calls, window_seconds=limits.window_seconds,
+                     tickets_per_hour=limits.tickets_per_hour,
+                     search_cost=limits.search_cost, unlimited=limits.is_unlimited)
     return TenantFixture(
         tenant_id=provisioned.tenant_id, subdomain=subdomain, key=provisioned.key.secret,
         database=database, settings=settings, clock=clock,

@@ -14,6 +14,7 @@ from supportdesk.api.admin.router import build_admin_router
 from supportdesk.api.errors import error_response, install_error_handlers
 from supportdesk.api.idempotency import IdempotencyMiddleware
 from supportdesk.api.legacy import install_legacy
+from supportdesk.api.ratelimit_headers import RateLimitHeaders
 from supportdesk.api.swagger import install_docs
 from supportdesk.api.swagger import router as docs_router
 from supportdesk.api.v3.router import V3_PREFIX, build_v3_router
@@ -21,6 +22,7 @@ from supportdesk.attachments.storage import storage_from_settings
 from supportdesk.clock import Clock, system_clock
 from supportdesk.config import Settings, get_settings
 from supportdesk.db.session import Database
+from supportdesk.ratelimit.limiter import RateLimiter
 
 log = logging.getLogger("supportdesk")
 
@@ -90,6 +92,7 @@ def create_app(
     app.state.database = database or Database.from_url(settings.database_url)
     app.state.clock = clock
     app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)
+    app.state.rate_limiter = RateLimiter.from_settings(settings, app.state.database)
     install_error_handlers(app)
     app.include_router(build_v3_router())
     app.include_router(build_admin_router())
@@ -97,6 +100,7 @@ def create_app(
     app.include_router(docs_router)
     install_docs(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.get("/", include_in_schema=False)

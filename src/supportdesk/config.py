@@ -23,6 +23,26 @@ class Settings(BaseSettings):
         description="Tenants live at <subdomain>.<base_domain>.",
     )
     redis_url: str | None = Field(default=None, description="Optional Redis for shared counters.")
+    rate_limit_store: str = Field(
+        default="auto",
+        description="Where rate-limit counters live: 'auto' (Redis when redis_url is set, "
+        "else 'local'), 'local' (a SQLite file in data_dir), 'redis', or 'database' "
+        "(a table in the PostgreSQL database).",
+    )
+    rate_limit_fail_mode: str = Field(
+        default="open",
+        description="When the counter store fails: 'open' serves the call unlimited, "
+        "'closed' refuses it with 503. Either way it is logged.",
+    )
+    rate_limit_prefix: str = Field(
+        default="supportdesk:rl:", description="Prefix of counter names in Redis/the database."
+    )
+    rate_limit_auth_failures: int = Field(
+        default=100, ge=0,
+        description="Failed authentications one client address may make before it is "
+        "refused (0 turns the limit off); refills over rate_limit_auth_window seconds.",
+    )
+    rate_limit_auth_window: int = Field(default=600, ge=1, le=86400)
     data_dir: Path = Field(default=Path("./var/data"), description="Attachment storage directory.")
     attachment_storage: str = Field(
         default="filesystem",
@@ -39,6 +59,20 @@ class Settings(BaseSettings):
     def _known_storage(cls, value: str) -> str:
         if value not in {"filesystem", "database"}:
             raise ValueError("must be 'filesystem' or 'database'")
+        return value
+
+    @field_validator("rate_limit_store")
+    @classmethod
+    def _known_rate_limit_store(cls, value: str) -> str:
+        if value not in {"auto", "local", "redis", "database"}:
+            raise ValueError("must be 'auto', 'local', 'redis' or 'database'")
+        return value
+
+    @field_validator("rate_limit_fail_mode")
+    @classmethod
+    def _known_fail_mode(cls, value: str) -> str:
+        if value not in {"open", "closed"}:
+            raise ValueError("must be 'open' or 'closed'")
         return value
 
     @field_validator("base_domain")

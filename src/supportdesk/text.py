@@ -65,3 +65,13 @@ def split_email_list(value: object, *, field: str) -> list[str]:
             if address not in addresses:
                 addresses.append(address)
     return addresses
+
+
+# C0 control characters and DEL, tab excepted: a line break in a subject or a
+# name would become a header break when that text is put into an email.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def is_single_line(value: str) -> bool:
+    """True when ``value`` holds no line break or other control character."""
+    return _CONTROL.search(value) is None

@@ -96,6 +96,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, database_url: str) 
     run("migrate")
     subdomain = f"crash{os.getpid()}"
     run("tenant", "create", subdomain)
+    run("tenant", "set-limits", subdomain, "--unlimited")
     key = run("apikey", "create", "--tenant", subdomain).strip()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"

@@ -12,6 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from supportdesk.text import is_single_line
+
 
 def valid_text(value: str) -> str:
     """Refuse text a database cannot store: NUL characters and lone surrogates."""
@@ -24,14 +26,23 @@ def valid_text(value: str) -> str:
     return value
 
 
+def valid_line(value: str) -> str:
+    """Text that must stay on one line (names, phones): no line breaks or controls."""
+    valid_text(value)
+    if not is_single_line(value):
+        raise ValueError("must be one line: it contains a line break or another control "
+                         "character")
+    return value
+
+
 # Each alias mirrors the column it is stored in (String(n) / Text).
-CompanyName = Annotated[str, Field(max_length=200), AfterValidator(valid_text)]
+CompanyName = Annotated[str, Field(max_length=200), AfterValidator(valid_line)]
 # Text column: unbounded in the database, bounded here so one field cannot fill a page.
 Description = Annotated[str, Field(max_length=65_535), AfterValidator(valid_text)]
-Phone = Annotated[str, Field(max_length=50), AfterValidator(valid_text)]
+Phone = Annotated[str, Field(max_length=50), AfterValidator(valid_line)]
 Address = Annotated[str, Field(max_length=500), AfterValidator(valid_text)]
-Place = Annotated[str, Field(max_length=100), AfterValidator(valid_text)]
-Zipcode = Annotated[str, Field(max_length=20), AfterValidator(valid_text)]
+Place = Annotated[str, Field(max_length=100), AfterValidator(valid_line)]
+Zipcode = Annotated[str, Field(max_length=20), AfterValidator(valid_line)]
 SlaName = Annotated[str, Field(max_length=200), AfterValidator(valid_text)]
 # A comma-separated list; each domain is checked against String(253) by the service.
 DomainList = Annotated[str, Field(max_length=20_000), AfterValidator(valid_text)]

@@ -17,6 +17,7 @@ from supportdesk.companies.models import Company, CompanyDomain
 from supportdesk.companies.schemas import CompanyCreate, CompanyPage, CompanyRead, CompanyUpdate
 from supportdesk.db.sequences import next_id
 from supportdesk.errors import BadRequest, Conflict, NotFound
+from supportdesk.search.index import reindex_company_tickets
 from supportdesk.text import blank_to_none
 from supportdesk.unit import TenantUnit
 
@@ -128,6 +129,8 @@ def update_company(unit: TenantUnit, *, name: str, changes: CompanyUpdate) -> Co
         domains = _domains_of(unit, [company.id]).get(company.id, [])
     company.updated_at = unit.clock.now()
     _flush(unit, company.name)
+    if "name" in present:
+        reindex_company_tickets(unit, company.id)
     unit.commit()
     return _read(unit, company, domains)
 

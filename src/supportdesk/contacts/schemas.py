@@ -12,12 +12,12 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from supportdesk.companies.schemas import CompanyName, valid_text
+from supportdesk.companies.schemas import CompanyName, valid_line, valid_text
 
 # Each alias mirrors the column it is stored in.
-ContactName = Annotated[str, Field(max_length=200), AfterValidator(valid_text)]
-Title = Annotated[str, Field(max_length=200), AfterValidator(valid_text)]
-PhoneNumber = Annotated[str, Field(max_length=50), AfterValidator(valid_text)]
+ContactName = Annotated[str, Field(max_length=200), AfterValidator(valid_line)]
+Title = Annotated[str, Field(max_length=200), AfterValidator(valid_line)]
+PhoneNumber = Annotated[str, Field(max_length=50), AfterValidator(valid_line)]
 Email = Annotated[str, Field(max_length=254), AfterValidator(valid_text)]
 # A comma-separated list; each address is checked against String(254) by the service.
 EmailList = Annotated[str, Field(max_length=20_000), AfterValidator(valid_text)]

@@ -18,6 +18,7 @@ from supportdesk.contacts.models import Contact, ContactEmail
 from supportdesk.contacts.schemas import ContactCreate, ContactPage, ContactRead, ContactUpdate
 from supportdesk.db.sequences import next_id
 from supportdesk.errors import BadRequest, Conflict, NotFound
+from supportdesk.search.index import reindex_contact_tickets
 from supportdesk.text import blank_to_none, normalize_email, split_email_list
 from supportdesk.unit import TenantUnit
 
@@ -202,6 +203,8 @@ def update_contact(unit: TenantUnit, *, email: str, changes: ContactUpdate) -> C
         _add_secondary_emails(unit, contact.id, secondaries)
     contact.updated_at = unit.clock.now()
     _flush(unit, contact.primary_email)
+    if "name" in present:
+        reindex_contact_tickets(unit, contact.id)
     unit.commit()
     return _read_one(unit, contact)
 

@@ -16,14 +16,16 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from supportdesk.catalog.snapshot import AgentDef
 from supportdesk.clock import Clock, system_clock
+from supportdesk.companies.models import Company
 from supportdesk.db.sequences import allocate
 from supportdesk.db.session import Database
 from supportdesk.errors import BadRequest
+from supportdesk.search.index import index_seeded_tickets
 from supportdesk.seed import vocabulary as words
 from supportdesk.seed.definitions import TenantDefinitions, field_value
 from supportdesk.seed.people import ContactRef, create_people, table_of
@@ -297,6 +299,9 @@ def seed_tickets(
             people = create_people(session, rng, contacts=contact_count,
                                    since=now - SEEDED_PERIOD)
             session.commit()
+            company_names: dict[int, str] = dict(
+                session.execute(select(Company.id, Company.name)).all())
+        contact_names = {person.id: (person.name, person.email) for person in people}
         generator = _Generator(rng=rng, tenant_id=tenant_id, definitions=definitions,
                                contacts=people, total=max(tickets, 1), now=now,
                                conversation_share=conversation_share)
@@ -312,6 +317,10 @@ def seed_tickets(
                 connection.execute(insert(ticket_table), ticket_rows)
                 if conversation_rows:
                     connection.execute(insert(conversation_table), conversation_rows)
+                index_seeded_tickets(session, tenant_id, ticket_rows=ticket_rows,
+                                     conversation_rows=conversation_rows,
+                                     contacts=contact_names, companies=company_names,
+                                     fields=definitions.fields)
                 session.commit()
             first_number = first if first_number is None else first_number
             last_number = first + count - 1

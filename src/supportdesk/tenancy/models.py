@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from supportdesk.db.base import Base, Id, TenantOwned
@@ -24,6 +24,9 @@ class Tenant(Base):
     catalog_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     # Largest accepted attachment for this tenant, in bytes (None = the deployment's limit).
     max_attachment_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Desk365 sells contracts as a "special access" feature: off until switched on.
+    has_contract_access: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false())
 
 
 class ApiKey(TenantOwned, Base):

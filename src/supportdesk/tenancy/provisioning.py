@@ -13,6 +13,8 @@ from supportdesk.config import Settings
 from supportdesk.customfields.service import create_field
 from supportdesk.db.session import Database
 from supportdesk.sla.service import create_policy
+from supportdesk.surveys.schemas import SurveyCreate
+from supportdesk.surveys.service import add_survey
 from supportdesk.tenancy.service import IssuedKey, create_tenant, issue_key
 from supportdesk.unit import open_unit
 
@@ -29,6 +31,15 @@ DEMO_AGENTS = (
     ("alex.morgan@demo.example", "Alex Morgan", "admin", ("Sales",)),
     ("priya.shah@demo.example", "Priya Shah", "agent", ('"Sales" Department',)),
     ("sam.oduya@demo.example", "Sam Oduya", "agent", ('"Marketing" Department',)),
+)
+# The demo's active survey: sent when a ticket is resolved.
+DEMO_SURVEY = SurveyCreate(
+    name="Customer Satisfaction", survey_type="customer_satisfaction", scale=7,
+    questions=["How would you rate our customer service?",
+               "How would you rate our expertise?",
+               "How would you rate your overall satisfaction with the help you've received?"],
+    thankyou_text="Thank you for your valuable feedback.",
+    include_additional_comments=True, send_on="resolve", is_active=True,
 )
 
 
@@ -88,3 +99,4 @@ def _demo_setup(session: Session, clock: Clock) -> None:
     create_field(session, label="Department", field_type="dropdown",
                  choices=["Sales", "Support", "Billing"])
     create_field(session, label="Employee ID", field_type="text")
+    add_survey(session, data=DEMO_SURVEY, now=clock.now())

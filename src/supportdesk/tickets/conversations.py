@@ -11,6 +11,7 @@ from supportdesk.attachments.service import Upload, attachments_of, check_upload
 from supportdesk.catalog.snapshot import AgentDef, Catalog
 from supportdesk.contacts.models import Contact
 from supportdesk.errors import BadRequest
+from supportdesk.search.index import index_ticket
 from supportdesk.text import html_to_text, normalize_email, sanitize_html, split_email_list
 from supportdesk.tickets.models import Conversation, Ticket
 from supportdesk.tickets.service import get_ticket
@@ -95,6 +96,7 @@ def _append(unit: TenantUnit, ticket: Ticket, conversation: Conversation,
     stored = store_uploads(unit, ticket_number=ticket.number,
                            conversation_position=conversation.position, uploads=uploads) \
         if uploads else []
+    index_ticket(unit, ticket.number)
     return stored
 
 

@@ -10,6 +10,8 @@ from sqlalchemy.orm import defer
 
 from supportdesk.companies.models import Company
 from supportdesk.contacts.models import Contact
+from supportdesk.surveys.responses import latest_sent_surveys
+from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.tickets.filters import TicketFilter, filter_clauses
 from supportdesk.tickets.models import Ticket
 from supportdesk.unit import TenantUnit
@@ -28,14 +30,20 @@ class TicketQuery:
     updated_since: datetime | None = None
     filters: TicketFilter = field(default_factory=TicketFilter)
     with_description: bool = False
+    with_surveys: bool = False
 
 
 @dataclass(frozen=True)
 class TicketPage:
-    """One page of tickets with the total that matched."""
+    """One page of tickets with the total that matched.
+
+    ``surveys`` holds the latest survey sent on each ticket of the page that
+    has one, when the query asked for them (one more query).
+    """
 
     total: int
     rows: list[tuple[Ticket, str, str, str | None]]
+    surveys: dict[int, SentSurveyRead] = field(default_factory=dict)
 
 
 def list_tickets(unit: TenantUnit, query: TicketQuery) -> TicketPage:
@@ -67,5 +75,7 @@ def list_tickets(unit: TenantUnit, query: TicketQuery) -> TicketPage:
     rows: list[tuple[Ticket, str, str, str | None]] = []
     if total > query.offset:
         rows = [(row[0], row[1], row[2], row[3]) for row in unit.session.execute(statement)]
-    return TicketPage(total=total, rows=rows)
+    surveys = latest_sent_surveys(unit, [row[0].number for row in rows]) \
+        if query.with_surveys else {}
+    return TicketPage(total=total, rows=rows, surveys=surveys)
 

@@ -7,7 +7,7 @@ leaves nothing behind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +22,17 @@ from supportdesk.contacts.service import find_or_create_contact
 from supportdesk.customfields.service import validate_values
 from supportdesk.db.sequences import next_id
 from supportdesk.errors import BadRequest, NotFound
+from supportdesk.search.index import SEARCHED_CHANGES, index_ticket
 from supportdesk.sla.models import NO_SLA_POLICY
-from supportdesk.text import blank_to_none, html_to_text, normalize_email, sanitize_html
+from supportdesk.surveys.responses import latest_sent_surveys
+from supportdesk.surveys.schemas import SentSurveyRead
+from supportdesk.text import (
+    blank_to_none,
+    html_to_text,
+    is_single_line,
+    normalize_email,
+    sanitize_html,
+)
 from supportdesk.tickets.models import Ticket
 from supportdesk.unit import TenantUnit
 
@@ -93,6 +102,8 @@ class TicketView:
     contact_name: str
     company_name: str | None
     attachments: list[Attachment]
+    # The latest survey sent on the ticket, when asked for (None: none was sent).
+    survey: SentSurveyRead | None = None
 
 
 def view_ticket(unit: TenantUnit, ticket: Ticket) -> TicketView:
@@ -107,9 +118,15 @@ def view_ticket(unit: TenantUnit, ticket: Ticket) -> TicketView:
                       company_name=row[2], attachments=attachments_of(unit, ticket.number))
 
 
-def ticket_details(unit: TenantUnit, number: int) -> TicketView:
-    """Ticket ``number`` as the details endpoint shows it, or 404."""
-    return view_ticket(unit, get_ticket(unit, number))
+def ticket_details(unit: TenantUnit, number: int, *, with_survey: bool = False) -> TicketView:
+    """Ticket ``number`` as the details endpoint shows it, or 404.
+
+    ``with_survey`` adds the latest survey sent on the ticket.
+    """
+    view = view_ticket(unit, get_ticket(unit, number))
+    if not with_survey:
+        return view
+    return replace(view, survey=latest_sent_surveys(unit, [number]).get(number))
 
 
 def get_ticket(unit: TenantUnit, number: int, *, for_update: bool = False) -> Ticket:
@@ -190,6 +207,7 @@ def create_ticket(unit: TenantUnit, draft: NewTicket,
     if uploads:
         store_uploads(unit, ticket_number=ticket.number, conversation_position=None,
                       uploads=uploads)
+    index_ticket(unit, ticket.number)
     unit.commit()
     return view_ticket(unit, ticket)
 
@@ -263,6 +281,8 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
             _apply_status_events(ticket, status.category, now)
     ticket.updated_at = now
     unit.session.flush()
+    if present & SEARCHED_CHANGES:
+        index_ticket(unit, ticket.number)
     unit.commit()
     return view_ticket(unit, ticket)
 
@@ -329,6 +349,9 @@ def _subject(value: str | None) -> str:
         raise BadRequest("subject is required and must not be empty")
     if len(text) > MAX_SUBJECT:
         raise BadRequest(f"subject is longer than {MAX_SUBJECT} characters")
+    if not is_single_line(text):
+        raise BadRequest("subject must be one line: it contains a line break or another "
+                         "control character")
     return text
 
 

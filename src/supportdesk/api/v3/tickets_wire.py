@@ -6,19 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from supportdesk.api.v3.surveys_wire import flat_survey_keys, survey_block
 from supportdesk.api.v3.wire import minutes_between, wire_time
 from supportdesk.attachments.models import Attachment
 from supportdesk.catalog.snapshot import Catalog
 from supportdesk.sla.models import NO_SLA_POLICY
+from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.tickets.conversations import ConversationHistory, PostedMessage
 from supportdesk.tickets.models import Conversation, Ticket
-
-SURVEY_KEYS = (
-    "sv_name", "sv_answered", "sv_type", "sv_cs_scale", "sv_cs_neutral_type", "sv_question",
-    "sv_rating", "sv_cs_question_2", "sv_cs_rating_2", "sv_cs_question_3", "sv_cs_rating_3",
-    "sv_additional_comments_title", "sv_additional_comments_response", "sv_sent_on",
-    "sv_rated_on",
-)
 
 
 @dataclass(frozen=True)
@@ -70,12 +65,15 @@ def ticket_json(
     options: ListOptions | None = None,
     custom_field_prefix: str = "cf_",
     with_sla_name: bool = True,
+    survey: SentSurveyRead | None = None,
 ) -> dict[str, Any]:
     """One ticket. ``details`` adds the blocks details/create/update carry.
 
     List items (``details=False``) have no ``completed_within_sla`` and no
     ``attachments``, and carry description, custom fields and the survey
-    block only when ``options`` ask for them.
+    block only when ``options`` ask for them. ``survey`` is the latest survey
+    sent on the ticket (None: none was sent); details show its block only when
+    ``options`` ask for it, always nested.
     """
     opts = options or ListOptions()
     created = ticket.created_at
@@ -126,12 +124,11 @@ def ticket_json(
             body.update(fields)
         else:
             body["custom_fields"] = fields
-    if not details and opts.include_survey_details:
-        # Surveys are not sent yet, so the latest survey block is null.
-        if opts.flatten:
-            body.update(dict.fromkeys(SURVEY_KEYS))
+    if opts.include_survey_details:
+        if opts.flatten and not details:
+            body.update(flat_survey_keys(survey))
         else:
-            body["survey_rating"] = None
+            body["survey_rating"] = survey_block(survey)
     if attachments is not None:
         body["attachments"] = attachments
     body.update({

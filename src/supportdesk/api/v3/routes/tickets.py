@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
-from supportdesk.api.deps import ReadUnit, WriteUnit
+from supportdesk.api.deps import ReadUnit, TicketQuotaDep, WriteUnit
 from supportdesk.api.v3 import examples
 from supportdesk.api.v3.docs import READ_ERRORS, WRITE_ERRORS
 from supportdesk.api.v3.params import choice, flag, offset, ticket_number
@@ -37,12 +37,13 @@ def base_url(request: Request) -> str:
 
 
 def details_json(view: TicketView, catalog: Catalog, base: str, *,
-                 with_attachments: bool = True) -> dict[str, Any]:
+                 with_attachments: bool = True, with_survey: bool = False) -> dict[str, Any]:
     return ticket_json(
         view.ticket, catalog, contact_email=view.contact_email,
         contact_name=view.contact_name, company_name=view.company_name, details=True,
         attachments=[attachment_json(base, a) for a in view.attachments]
         if with_attachments else None,
+        options=ListOptions(include_survey_details=with_survey), survey=view.survey,
     )
 
 
@@ -71,6 +72,7 @@ def new_ticket(body: CreateTicketBody) -> NewTicket:
 def get_ticket_list(
     request: Request,
     unit: ReadUnit,
+    quota: TicketQuotaDep,
     ticket_count: Annotated[str | None, Query(description="30, 50 or 100")] = None,
     offset_: Annotated[str | None, Query(alias="offset", description="Records to skip")] = None,
     include_description: Annotated[str | None, Query(description="0 or 1")] = None,
@@ -108,14 +110,17 @@ def get_ticket_list(
         updated_since=since,
         filters=parse_filters(filters),
         with_description=options.include_description,
+        with_surveys=options.include_survey_details,
     )
     page = list_tickets(unit, query)
+    quota.charge(len(page.rows))
     catalog = unit.catalog
     payload: dict[str, Any] = {
         "count": page.total,
         "tickets": [
             ticket_json(ticket, catalog, contact_email=email, contact_name=name,
-                        company_name=company, details=False, options=options)
+                        company_name=company, details=False, options=options,
+                        survey=page.surveys.get(ticket.number))
             for ticket, email, name, company in page.rows
         ],
     }
@@ -137,10 +142,15 @@ def get_ticket_details(
     request: Request,
     unit: ReadUnit,
     number: Annotated[str | None, Query(alias="ticket_number")] = None,
+    include_survey_details: Annotated[str | None, Query(
+        description="0 or 1 (not in the vendor document): 1 adds `survey_rating`, the latest "
+        "survey sent on the ticket")] = None,
 ) -> Response:
     """Every field of one ticket, custom fields and attachments included."""
-    view = ticket_details(unit, ticket_number(number))
-    return json_response(details_json(view, unit.catalog, base_url(request)))
+    with_survey = flag(include_survey_details, "include_survey_details")
+    view = ticket_details(unit, ticket_number(number), with_survey=with_survey)
+    return json_response(details_json(view, unit.catalog, base_url(request),
+                                      with_survey=with_survey))
 
 
 @router.post(

@@ -1,0 +1,157 @@
+"""A tenant's rate-limit plan, and what operators do with keys' usage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from supportdesk.errors import BadRequest, NotFound
+from supportdesk.ratelimit.buckets import MAX_CAPACITY, MAX_WINDOW, Decision
+from supportdesk.ratelimit.limiter import RateLimiter
+from supportdesk.ratelimit.models import RateLimitPlan
+from supportdesk.ratelimit.plans import PRESETS, STANDARD, Plan
+from supportdesk.tenancy.models import ApiKey
+from supportdesk.unit import TenantUnit
+
+LARGEST_PAGE = 100
+
+
+def epoch_seconds(moment: datetime) -> int:
+    """A naive-UTC clock reading as whole epoch seconds (what buckets count in)."""
+    return int(moment.replace(tzinfo=UTC).timestamp())
+
+
+def load_plan(session: Session) -> Plan:
+    """The plan of the tenant ``session`` is bound to (Standard without a row)."""
+    row = session.scalar(select(RateLimitPlan))
+    if row is None:
+        return STANDARD
+    return Plan(calls=row.calls_per_window, window_seconds=row.window_seconds,
+                tickets_per_hour=row.tickets_per_hour, search_cost=row.search_cost,
+                is_unlimited=row.is_unlimited)
+
+
+def get_plan(unit: TenantUnit) -> Plan:
+    """The limits the tenant's keys work under."""
+    return load_plan(unit.session)
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}, got {value}")
+
+
+def set_plan(
+    unit: TenantUnit,
+    *,
+    preset: str | None = None,
+    calls: int | None = None,
+    window_seconds: int | None = None,
+    tickets_per_hour: int | None = None,
+    search_cost: int | None = None,
+    unlimited: bool = False,
+) -> Plan:
+    """Change the tenant's plan and commit.
+
+    Starts from the named preset (``standard`` or ``per_minute``), or from
+    the current plan without one; the numbers given replace its values.
+    ``unlimited`` turns the limits off (the numbers are kept for later).
+    """
+    if preset is not None:
+        if preset not in PRESETS:
+            raise BadRequest(f"plan must be one of {', '.join(PRESETS)}, got {preset!r}")
+        base = PRESETS[preset]
+    else:
+        base = get_plan(unit)
+    plan = Plan(
+        calls=base.calls if calls is None else calls,
+        window_seconds=base.window_seconds if window_seconds is None else window_seconds,
+        tickets_per_hour=base.tickets_per_hour if tickets_per_hour is None
+        else tickets_per_hour,
+        search_cost=base.search_cost if search_cost is None else search_cost,
+        is_unlimited=unlimited,
+    )
+    _check_range("calls", plan.calls, 1, MAX_CAPACITY)
+    _check_range("window_seconds", plan.window_seconds, 1, MAX_WINDOW)
+    # A page of 100 tickets must fit in a full bucket, or it could never be served.
+    _check_range("tickets_per_hour", plan.tickets_per_hour, LARGEST_PAGE, MAX_CAPACITY)
+    _check_range("search_cost", plan.search_cost, 1, plan.calls)
+    row = unit.session.scalar(select(RateLimitPlan))
+    if row is None:
+        row = RateLimitPlan()
+        unit.session.add(row)
+    row.calls_per_window = plan.calls
+    row.window_seconds = plan.window_seconds
+    row.tickets_per_hour = plan.tickets_per_hour
+    row.search_cost = plan.search_cost
+    row.is_unlimited = plan.is_unlimited
+    row.updated_at = unit.clock.now()
+    unit.commit()
+    return plan
+
+
+@dataclass(frozen=True)
+class KeyUsage:
+    """Where one key stands against its tenant's plan right now.
+
+    ``calls`` and ``tickets`` are None when the plan is unlimited.
+    """
+
+    key_id: int
+    prefix: str
+    label: str | None
+    plan: Plan
+    calls: Decision | None
+    tickets: Decision | None
+
+
+def _keys(unit: TenantUnit, key_id: int | None) -> list[ApiKey]:
+    query = select(ApiKey).order_by(ApiKey.id)
+    if key_id is not None:
+        query = query.where(ApiKey.id == key_id)
+    keys = list(unit.session.scalars(query))
+    if key_id is not None and not keys:
+        raise NotFound(f"no API key with id {key_id}")
+    return keys
+
+
+def key_usage(unit: TenantUnit, limiter: RateLimiter, *, key_id: int | None = None
+              ) -> list[KeyUsage]:
+    """Usage of one key (``key_id``) or of every key of the tenant, in id order."""
+    plan = get_plan(unit)
+    now = epoch_seconds(unit.clock.now())
+    usages = []
+    for key in _keys(unit, key_id):
+        calls = tickets = None
+        if not plan.is_unlimited:
+            # The store directly, not the fail mode: an operator asking must see a failure.
+            calls = limiter.store.take(calls_bucket(unit.tenant_id, key.id), plan.call_limit,
+                                       0, now)
+            tickets = limiter.store.take(tickets_bucket(unit.tenant_id, key.id),
+                                         plan.ticket_limit, 0, now)
+        usages.append(KeyUsage(key_id=key.id, prefix=key.prefix, label=key.label, plan=plan,
+                               calls=calls, tickets=tickets))
+    return usages
+
+
+def reset_key_usage(unit: TenantUnit, limiter: RateLimiter, *, key_id: int) -> KeyUsage:
+    """Give a key its full allowance of calls and tickets back."""
+    _keys(unit, key_id)
+    limiter.reset([calls_bucket(unit.tenant_id, key_id), tickets_bucket(unit.tenant_id, key_id)])
+    return key_usage(unit, limiter, key_id=key_id)[0]
+
+
+def calls_bucket(tenant_id: int, key_id: int) -> str:
+    return f"calls:{tenant_id}:{key_id}"
+
+
+def tickets_bucket(tenant_id: int, key_id: int) -> str:
+    return f"tickets:{tenant_id}:{key_id}"
+
+
+def address_bucket(address: str) -> str:
+    return f"auth:{address}"
+

@@ -1,0 +1,166 @@
+"""Exact limits across worker processes: 4 real workers, 150 concurrent calls, one key.
+
+Run once with the default store (a SQLite file under the data directory) and
+once with Redis. CI starts Redis at 127.0.0.1:6379; without it the Redis run
+fails rather than skips.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from threading import Barrier
+
+import httpx2
+import pytest
+import redis
+
+pytestmark = pytest.mark.e2e
+
+CLI = [str(Path(sys.executable).parent / "supportdesk")]
+REDIS_URL = os.environ.get("SUPPORTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CALLS = 150
+LIMIT = 100
+LIMIT_HEADERS = ("x-rate-limit-remaining", "x-ratelimit-limit", "x-ratelimit-remaining",
+                 "x-ratelimit-reset")
+
+
+def _free_port() -> int:
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(tmp_path: Path, database_url: str, extra_env: dict[str, str]
+           ) -> Iterator[tuple[str, str, str]]:
+    env = dict(os.environ)
+    env["SUPPORTDESK_DATABASE_URL"] = (f"sqlite:///{tmp_path / 'e2e.db'}"
+                                       if database_url.startswith("sqlite") else database_url)
+    env["SUPPORTDESK_DATA_DIR"] = str(tmp_path / "data")
+    env.pop("SUPPORTDESK_REDIS_URL", None)
+    env.update(extra_env)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
+                              timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("migrate")
+    subdomain = f"rl{uuid.uuid4().hex[:10]}"
+    run("tenant", "create", subdomain)  # provisioned tenants get the Standard plan
+    key = run("apikey", "create", "--tenant", subdomain).strip()
+    port = _free_port()
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", "4"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    host = f"{subdomain}.localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:  # ping is free: waiting for the server spends nothing
+                if httpx2.get(f"{base}/apis/v3/ping",
+                              headers={"Authorization": key, "Host": host}).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        # Let every worker finish starting, so calls spread over all four.
+        time.sleep(2)
+        yield base, host, key
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def _fire(base: str, host: str, key: str) -> list[httpx2.Response]:
+    """150 list calls at once from 30 threads, each on its own connection."""
+    start = Barrier(30)
+
+    def worker(count: int) -> list[httpx2.Response]:
+        with httpx2.Client(base_url=base, headers={"Authorization": key, "Host": host},
+                           timeout=120) as http:
+            start.wait()
+            return [http.get("/apis/v3/tickets") for _ in range(count)]
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        batches = list(pool.map(worker, [CALLS // 30] * 30))
+    return [response for batch in batches for response in batch]
+
+
+def _assert_exact(responses: list[httpx2.Response]) -> None:
+    assert Counter(r.status_code for r in responses) == {200: LIMIT, 429: CALLS - LIMIT}
+    for response in responses:
+        assert all(name in response.headers for name in LIMIT_HEADERS), response.headers
+        assert response.headers["x-ratelimit-limit"] == "100"
+        assert response.headers["x-rate-limit-remaining"] == \
+            response.headers["x-ratelimit-remaining"]
+    remaining = sorted(int(r.headers["x-rate-limit-remaining"]) for r in responses
+                       if r.status_code == 200)
+    assert remaining == list(range(LIMIT))  # each token handed out exactly once
+    for refused in (r for r in responses if r.status_code == 429):
+        body = refused.json()
+        assert (body["status"], body["error"]) == (429, "Too Many Requests")
+        assert refused.headers["x-rate-limit-remaining"] == "0"
+        wait = int(refused.headers["retry-after"])
+        assert refused.headers["x-rate-limit-retry-after-seconds"] == str(wait)
+        assert 1 <= wait <= 36
+
+
+@pytest.fixture
+def sqlite_store_server(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str, str]]:
+    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_RATE_LIMIT_STORE": "local"})
+
+
+def test_four_workers_serve_exactly_the_limit_with_the_sqlite_store(
+    sqlite_store_server: tuple[str, str, str], tmp_path: Path
+) -> None:
+    _assert_exact(_fire(*sqlite_store_server))
+    assert (tmp_path / "data" / "ratelimit.db").exists()
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[tuple[redis.Redis, str]]:
+    client = redis.Redis.from_url(REDIS_URL)
+    client.ping()  # CI runs Redis: unreachable is a failure, not a skip
+    prefix = f"sdtest:{uuid.uuid4().hex}:"
+    try:
+        yield client, prefix
+    finally:
+        keys = list(client.scan_iter(match=prefix + "*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+@pytest.fixture
+def redis_store_server(tmp_path: Path, database_url: str,
+                       redis_prefix: tuple[redis.Redis, str]) -> Iterator[tuple[str, str, str]]:
+    _client, prefix = redis_prefix
+    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_REDIS_URL": REDIS_URL,
+                                               "SUPPORTDESK_RATE_LIMIT_PREFIX": prefix})
+
+
+def test_four_workers_serve_exactly_the_limit_with_redis(
+    redis_store_server: tuple[str, str, str], redis_prefix: tuple[redis.Redis, str],
+    tmp_path: Path,
+) -> None:
+    _assert_exact(_fire(*redis_store_server))
+    client, prefix = redis_prefix
+    keys = list(client.scan_iter(match=prefix + "*"))
+    assert len(keys) == 1  # the key's call bucket; no tickets were listed (empty tenant)
+    assert all(client.pttl(key) > 0 for key in keys)  # no key without an expiry
+    assert not (tmp_path / "data" / "ratelimit.db").exists()

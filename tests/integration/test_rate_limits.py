@@ -1,0 +1,363 @@
+"""Per-key call limits, the ticket quota, failed-authentication limits and headers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.types import ASGIApp
+
+from supportdesk.app import create_app
+from supportdesk.clock import FixedClock
+from supportdesk.config import Settings
+from supportdesk.db.session import Database
+from supportdesk.ratelimit.buckets import Decision, Limit
+from supportdesk.ratelimit.plans import PER_MINUTE, STANDARD, Plan
+from supportdesk.ratelimit.stores import RedisStore, SqlStore
+from supportdesk.seed.bulk import seed_tickets
+from supportdesk.tenancy.service import issue_key
+from tests.factories import TenantFixture, make_tenant
+
+LIMIT_HEADERS = ("x-rate-limit-remaining", "x-ratelimit-limit", "x-ratelimit-remaining",
+                 "x-ratelimit-reset")
+REDIS_URL = os.environ.get("SUPPORTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def limits(response: Any) -> dict[str, str | None]:
+    return {name: response.headers.get(name) for name in LIMIT_HEADERS}
+
+
+def calls_left(remaining: int, reset: int, limit: int = 100) -> dict[str, str | None]:
+    return {"x-rate-limit-remaining": str(remaining), "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(remaining), "x-ratelimit-reset": str(reset)}
+
+
+def too_many(message: str) -> dict[str, Any]:
+    return {"status": 429, "error": "Too Many Requests", "message": message}
+
+
+@pytest.fixture
+def limited(database: Database, settings: Settings, clock: FixedClock) -> TenantFixture:
+    """Tenant acme on the Standard plan: 100 calls an hour per key."""
+    return make_tenant(database, settings, clock, subdomain="acme", limits=STANDARD)
+
+
+@pytest.fixture
+def api(app_client: TestClient, limited: TenantFixture) -> TestClient:
+    app_client.headers["Authorization"] = limited.key
+    return app_client
+
+
+def test_exactly_the_limit_succeeds_with_headers_then_429(api: TestClient) -> None:
+    for used in range(1, 101):
+        response = api.get("/apis/v3/agents")
+        assert response.status_code == 200
+        assert limits(response) == calls_left(100 - used, 36 * used)
+    refused = api.get("/apis/v3/agents")
+    assert refused.status_code == 429
+    assert refused.json() == too_many(
+        "this API key has used its 100 calls per 3600 seconds (this call costs 1); retry in "
+        "36 seconds")
+    assert limits(refused) == calls_left(0, 3600)
+    assert refused.headers["retry-after"] == "36"
+    assert refused.headers["x-rate-limit-retry-after-seconds"] == "36"
+
+
+def test_honouring_retry_after_succeeds_and_the_hour_refills(
+    api: TestClient, clock: FixedClock
+) -> None:
+    for _ in range(100):
+        api.get("/apis/v3/agents")
+    refused = api.get("/apis/v3/agents")
+    clock.advance(seconds=int(refused.headers["retry-after"]) - 1)
+    assert api.get("/apis/v3/agents").status_code == 429
+    clock.advance(seconds=1)
+    assert api.get("/apis/v3/agents").status_code == 200
+    assert api.get("/apis/v3/agents").status_code == 429
+    clock.advance(hours=1)
+    response = api.get("/apis/v3/agents")
+    assert (response.status_code, limits(response)) == (200, calls_left(99, 36))
+
+
+def test_ping_is_free_and_carries_no_headers(api: TestClient) -> None:
+    for _ in range(3):
+        ping = api.get("/apis/v3/ping")
+        assert ping.status_code == 200
+        assert limits(ping) == dict.fromkeys(LIMIT_HEADERS)
+    assert limits(api.get("/apis/v3/agents")) == calls_left(99, 36)
+
+
+def test_a_search_costs_five_calls(api: TestClient, clock: FixedClock) -> None:
+    search = {"search_query": '{"query": "printer"}'}
+    found = api.get("/apis/v3/tickets/search", params=search)
+    assert (found.status_code, found.json()["count"]) == (200, 0)
+    assert limits(found) == calls_left(95, 180)
+    for _ in range(91):
+        api.get("/apis/v3/agents")
+    refused = api.get("/apis/v3/tickets/search", params=search)
+    assert refused.status_code == 429
+    assert refused.json() == too_many(
+        "this API key has used its 100 calls per 3600 seconds (this call costs 5); retry in "
+        "36 seconds")
+    assert limits(refused) == calls_left(4, 3456)
+    # The 4 calls left still serve plain calls.
+    assert api.get("/apis/v3/agents").status_code == 200
+    clock.advance(seconds=72)
+    assert api.get("/apis/v3/tickets/search", params=search).status_code == 200
+
+
+def test_legacy_paths_cost_what_their_v3_operation_costs(api: TestClient) -> None:
+    assert limits(api.get("/apis/v2/ping")) == dict.fromkeys(LIMIT_HEADERS)
+    assert limits(api.get("/apis/ping")) == dict.fromkeys(LIMIT_HEADERS)
+    assert limits(api.get("/apis/v2/agents")) == calls_left(99, 36)
+    assert limits(api.get("/apis/agents")) == calls_left(98, 72)
+
+
+def test_errors_after_the_limiter_ran_carry_the_headers(api: TestClient) -> None:
+    bad = api.get("/apis/v3/tickets", params={"ticket_count": "31"})
+    assert bad.status_code == 400
+    assert limits(bad) == calls_left(99, 36)
+    missing = api.get("/apis/v3/tickets/details", params={"ticket_number": "999"})
+    assert missing.status_code == 404
+    assert limits(missing) == calls_left(98, 72)
+
+
+def test_keys_have_separate_buckets(api: TestClient, limited: TenantFixture) -> None:
+    with limited.database.session(write=True) as session:
+        other = issue_key(session, tenant_id=limited.tenant_id, label="second").secret
+        session.commit()
+    for _ in range(100):
+        api.get("/apis/v3/agents")
+    assert api.get("/apis/v3/agents").status_code == 429
+    response = api.get("/apis/v3/agents", headers={"Authorization": other})
+    assert (response.status_code, limits(response)) == (200, calls_left(99, 36))
+
+
+def test_an_unlimited_tenant_sends_no_headers(client: TestClient) -> None:
+    for _ in range(150):
+        response = client.get("/apis/v3/agents")
+        assert response.status_code == 200
+    assert limits(response) == dict.fromkeys(LIMIT_HEADERS)
+
+
+def test_the_per_minute_plan(database: Database, settings: Settings, clock: FixedClock,
+                             app_client: TestClient) -> None:
+    tenant = make_tenant(database, settings, clock, subdomain="acme", limits=PER_MINUTE)
+    app_client.headers["Authorization"] = tenant.key
+    for _ in range(50):
+        assert app_client.get("/apis/v3/agents").status_code == 200
+    refused = app_client.get("/apis/v3/agents")
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "2"  # 1.2 s, rounded up
+    assert limits(refused) == calls_left(0, 60, limit=50)
+    clock.advance(seconds=2)
+    assert app_client.get("/apis/v3/agents").status_code == 200
+
+
+def test_the_admin_api_is_not_limited(api: TestClient) -> None:
+    for _ in range(100):
+        api.get("/apis/v3/agents")
+    response = api.get("/apis/admin/rate_limits")
+    assert response.status_code == 200
+    assert limits(response) == dict.fromkeys(LIMIT_HEADERS)
+
+
+# Ticket quota ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quota_api(database: Database, settings: Settings, clock: FixedClock,
+              app_client: TestClient) -> TestClient:
+    """acme with 300 tickets, 1000 calls an hour and 250 tickets an hour."""
+    tenant = make_tenant(database, settings, clock, subdomain="acme",
+                         limits=Plan(calls=1000, window_seconds=3600, tickets_per_hour=250,
+                                     search_cost=5))
+    seed_tickets(database, subdomain="acme", tickets=300, conversation_share=0.0, clock=clock)
+    app_client.headers["Authorization"] = tenant.key
+    return app_client
+
+
+def tickets_left(response: Any) -> tuple[str | None, str | None, str | None]:
+    return (response.headers.get("x-ratelimit-tickets-limit"),
+            response.headers.get("x-ratelimit-tickets-remaining"),
+            response.headers.get("x-ratelimit-tickets-reset"))
+
+
+def test_the_ticket_quota_across_pages_of_100_50_30(quota_api: TestClient,
+                                                    clock: FixedClock) -> None:
+    received = 0
+    offset = 0
+    for size, left in ((100, 150), (50, 100), (30, 70), (30, 40), (30, 10)):
+        page = quota_api.get("/apis/v3/tickets", params={"ticket_count": str(size),
+                                                         "offset": str(offset)})
+        assert page.status_code == 200
+        assert len(page.json()["tickets"]) == size
+        received += size
+        offset += size
+        assert tickets_left(page) == ("250", str(left), str(ceil_seconds(250 - left)))
+    crossing = quota_api.get("/apis/v3/tickets", params={"ticket_count": "30",
+                                                         "offset": str(offset)})
+    assert crossing.status_code == 429
+    assert crossing.json() == too_many(
+        "this page holds 30 tickets but this API key may receive only 10 more this hour "
+        "(its allowance is 250 tickets per hour); retry in 288 seconds")
+    assert crossing.headers["retry-after"] == "288"
+    assert tickets_left(crossing) == ("250", "10", "3456")
+    assert limits(crossing)["x-rate-limit-remaining"] == "994"  # the call itself counted
+    assert received == 240
+    # A last page that fits is served; a page past the end costs nothing.
+    tail = quota_api.get("/apis/v3/tickets", params={"ticket_count": "30", "offset": "295"})
+    assert (tail.status_code, len(tail.json()["tickets"])) == (200, 5)
+    assert tickets_left(tail) == ("250", "5", "3528")
+    empty = quota_api.get("/apis/v3/tickets", params={"offset": "400"})
+    assert (empty.status_code, empty.json()["tickets"]) == (200, [])
+    clock.advance(seconds=288)
+    # 20 tickets refilled in 288 s on top of the 5 left: 25 < 30 still refused.
+    assert quota_api.get("/apis/v3/tickets", params={"offset": "240"}).status_code == 429
+    clock.advance(seconds=72)
+    resumed = quota_api.get("/apis/v3/tickets", params={"offset": "240"})
+    assert (resumed.status_code, len(resumed.json()["tickets"])) == (200, 30)
+    assert tickets_left(resumed) == ("250", "0", "3600")
+
+
+def ceil_seconds(tickets_used: int) -> int:
+    """Seconds to refill ``tickets_used`` at 250 an hour (14.4 s each)."""
+    return -(-tickets_used * 3600 // 250)
+
+
+# Failed authentication per address ------------------------------------------------------
+
+
+@pytest.fixture
+def guarded(database: Database, settings: Settings, clock: FixedClock,
+            limited: TenantFixture) -> tuple[ASGIApp, TenantFixture]:
+    strict = settings.model_copy(update={"rate_limit_auth_failures": 5,
+                                         "rate_limit_auth_window": 60})
+    return create_app(strict, database=database, clock=clock), limited
+
+
+def client_at(app: ASGIApp, address: str) -> TestClient:
+    return TestClient(app, base_url="http://acme.localhost", client=(address, 50000))
+
+
+def test_failed_keys_are_limited_per_address(guarded: tuple[ASGIApp, TenantFixture],
+                                             clock: FixedClock) -> None:
+    app, tenant = guarded
+    with client_at(app, "203.0.113.9") as attacker, client_at(app, "198.51.100.7") as owner:
+        for _ in range(5):
+            assert attacker.get("/apis/v3/agents",
+                                headers={"Authorization": "sd_guess"}).status_code == 401
+        blocked = attacker.get("/apis/v3/agents", headers={"Authorization": "sd_guess"})
+        assert blocked.status_code == 429
+        assert blocked.json() == too_many(
+            "too many failed authentication attempts from your address; retry in 12 "
+            "seconds")
+        assert blocked.headers["retry-after"] == "12"
+        assert limits(blocked) == calls_left(0, 60, limit=5)
+        # The blocked address is refused before its key is looked at, even a valid one...
+        assert attacker.get("/apis/v3/agents",
+                            headers={"Authorization": tenant.key}).status_code == 429
+        # ...while the key keeps working everywhere else.
+        assert owner.get("/apis/v3/agents",
+                         headers={"Authorization": tenant.key}).status_code == 200
+        # A missing key is not a guess and is not counted.
+        assert attacker.get("/apis/v3/agents").status_code == 401
+        clock.advance(seconds=12)
+        assert attacker.get("/apis/v3/agents",
+                            headers={"Authorization": tenant.key}).status_code == 200
+
+
+# Plan changes and the fail modes ---------------------------------------------------
+
+
+def test_a_plan_change_applies_at_once_in_this_process(api: TestClient) -> None:
+    for _ in range(100):
+        api.get("/apis/v3/agents")
+    assert api.get("/apis/v3/agents").status_code == 429
+    changed = api.put("/apis/admin/rate_limits", json={"unlimited": True})
+    assert changed.status_code == 200
+    response = api.get("/apis/v3/agents")
+    assert (response.status_code, limits(response)) == (200, dict.fromkeys(LIMIT_HEADERS))
+    # Back on limits under a new plan: a bucket measured under another limit starts full.
+    api.put("/apis/admin/rate_limits", json={"plan": "per_minute"})
+    assert limits(api.get("/apis/v3/agents")) == calls_left(49, 2, limit=50)
+
+
+class BrokenStore:
+    def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        raise ConnectionError("counter store unreachable")
+
+    def reset(self, names: list[str]) -> None:
+        raise ConnectionError("counter store unreachable")
+
+    def close(self) -> None:
+        pass
+
+
+def test_failing_open_serves_without_headers_and_logs(
+    api: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.app.state.rate_limiter.store = BrokenStore()  # type: ignore[attr-defined]
+    with caplog.at_level(logging.ERROR, logger="supportdesk.ratelimit"):
+        response = api.get("/apis/v3/agents")
+    assert (response.status_code, limits(response)) == (200, dict.fromkeys(LIMIT_HEADERS))
+    assert "failing open" in caplog.records[0].getMessage()
+
+
+def test_failing_closed_refuses_with_503(api: TestClient) -> None:
+    limiter = api.app.state.rate_limiter  # type: ignore[attr-defined]
+    limiter.store = BrokenStore()
+    limiter.fail_open = False
+    response = api.get("/apis/v3/agents")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": 503, "error": "Service Unavailable",
+        "message": "the service cannot check rate limits right now; try again shortly"}
+    assert response.headers["retry-after"] == "5"
+
+
+# The shared stores -------------------------------------------------------------------
+
+
+def test_the_redis_store_limits_exactly(database: Database, settings: Settings,
+                                        clock: FixedClock, limited: TenantFixture) -> None:
+    prefix = f"sdtest:{uuid.uuid4().hex}:"
+    with_redis = settings.model_copy(update={"redis_url": REDIS_URL,
+                                             "rate_limit_prefix": prefix})
+    app = create_app(with_redis, database=database, clock=clock)
+    store = app.state.rate_limiter.store
+    assert isinstance(store, RedisStore)
+    try:
+        with TestClient(app, base_url="http://acme.localhost") as http:
+            http.headers["Authorization"] = limited.key
+            statuses = [http.get("/apis/v3/agents").status_code for _ in range(101)]
+            assert statuses == [200] * 100 + [429]
+            keys = list(store.client.scan_iter(match=prefix + "*"))
+            assert keys == [f"{prefix}calls:{limited.tenant_id}:1".encode()]
+            assert all(store.client.pttl(key) > 0 for key in keys)
+    finally:
+        store.clear()
+        store.close()
+
+
+def test_the_database_store_on_postgresql(database: Database, settings: Settings,
+                                          clock: FixedClock, limited: TenantFixture) -> None:
+    if database.dialect != "postgresql":
+        pytest.skip("the database store is for PostgreSQL")
+    prefix = f"sdtest:{uuid.uuid4().hex}:"
+    shared = settings.model_copy(update={"rate_limit_store": "database",
+                                         "rate_limit_prefix": prefix})
+    app = create_app(shared, database=database, clock=clock)
+    store = app.state.rate_limiter.store
+    assert isinstance(store, SqlStore)
+    try:
+        with TestClient(app, base_url="http://acme.localhost") as http:
+            http.headers["Authorization"] = limited.key
+            statuses = [http.get("/apis/v3/agents").status_code for _ in range(101)]
+            assert statuses == [200] * 100 + [429]
+    finally:
+        store.clear()
