@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/supportdesk_test
 PORT ?= 8080
 
-.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean
+.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ test-sqlite: install-dev
 
 test-postgres: install-dev
 	SUPPORTDESK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+## Issue #5's benchmark (docs/benchmarks.md): 1,000,000 tickets on SQLite and PostgreSQL
+## (install-dev: the harness uses httpx2).
+BENCH_ARGS ?=
+bench: install-dev
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python benchmarks/run.py --out docs/benchmarks.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,86 @@
+"""No N+1: the SQL statements one list call runs, pinned exactly.
+
+Each call is made twice and the second one counted, so the tenant's catalog
+is already cached (as it is in a running server). Transaction control the
+driver layer sends as SQL (SQLite's ``BEGIN``) is counted too. The same call
+must cost the same on a page of 3 tickets as on a full page of 30.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from supportdesk.seed.bulk import seed_tickets
+from tests.factories import TenantFixture
+
+FILTERED = ('{"status": ["Open", "Pending", "Resolved", "Closed"], '
+            '"priority": ["1", "5", "10", "20"]}')
+# (path, statements on SQLite, statements on PostgreSQL)
+CASES = [
+    pytest.param("/apis/v3/tickets", 5, 4, id="tickets default page"),
+    pytest.param("/apis/v3/tickets?include_custom_fields=1", 5, 4, id="tickets custom fields"),
+    pytest.param("/apis/v3/tickets?include_custom_fields=1&nested_fields=1", 5, 4,
+                 id="tickets nested fields"),
+    pytest.param(f"/apis/v3/tickets?ticket_count=100&filters={FILTERED}", 5, 4,
+                 id="tickets filtered"),
+    pytest.param("/apis/v3/contacts", 6, 5, id="contacts"),
+    pytest.param("/apis/v3/companies", 6, 5, id="companies"),
+]
+
+
+@contextmanager
+def counting(tenant: TenantFixture) -> Iterator[list[str]]:
+    """Collect every statement sent to the database while the block runs."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = tenant.database.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_of(client: TestClient, tenant: TenantFixture, path: str) -> list[str]:
+    assert client.get(path).status_code == 200  # warms the catalog cache
+    with counting(tenant) as statements:
+        answer = client.get(path)
+    assert answer.status_code == 200, answer.text
+    return statements
+
+
+@pytest.mark.parametrize(("path", "on_sqlite", "on_postgresql"), CASES)
+def test_a_list_call_runs_a_fixed_number_of_statements(
+    client: TestClient, tenant: TenantFixture, path: str, on_sqlite: int, on_postgresql: int,
+) -> None:
+    seed_tickets(tenant.database, subdomain="acme", tickets=3, contacts=3, clock=tenant.clock)
+    few = statements_of(client, tenant, path)
+    seed_tickets(tenant.database, subdomain="acme", tickets=60, contacts=40, seed=1,
+                 clock=tenant.clock)
+    full = statements_of(client, tenant, path)
+    expected = on_sqlite if tenant.database.dialect == "sqlite" else on_postgresql
+    assert len(full) == expected, "\n".join(full)
+    assert len(few) == len(full), "\n".join([*few, "--- full page:", *full])
+
+
+def test_the_full_page_really_has_many_rows(client: TestClient, tenant: TenantFixture) -> None:
+    """The pinned counts above are measured on full pages, not on empty ones."""
+    seed_tickets(tenant.database, subdomain="acme", tickets=60, contacts=40, clock=tenant.clock)
+    assert len(client.get("/apis/v3/tickets").json()["tickets"]) == 30
+    assert len(client.get(f"/apis/v3/tickets?ticket_count=100&filters={FILTERED}")
+               .json()["tickets"]) == 60
+    contacts = client.get("/apis/v3/contacts").json()
+    companies = client.get("/apis/v3/companies").json()
+    assert contacts["count"] == 40
+    assert len(contacts["content"]) == 30
+    assert companies["count"] >= 2
+    assert len(companies["content"]) == min(companies["count"], 30)
