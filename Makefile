@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/supportdesk_test
 PORT ?= 8080
 
-.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean bench
+.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean bench soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,10 @@ run: install
 migrate: install
 	$(BIN)/supportdesk migrate
 
-## The whole suite: lint, types, then tests on SQLite and on PostgreSQL.
-test: install-dev lint typecheck test-sqlite test-postgres
+## The whole suite: lint, types, then the tests on SQLite and on PostgreSQL, the two
+## databases side by side (each suite is one process; their outputs are kept apart).
+test: install-dev lint typecheck
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: install-dev
 	$(BIN)/ruff check src tests
@@ -53,6 +55,11 @@ BENCH_ARGS ?=
 bench: install-dev
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python benchmarks/run.py --out docs/benchmarks.md $(BENCH_ARGS)
+
+## Issue #6's soak (docs/benchmarks.md): 10 minutes of mixed load; no 5xx, memory flat.
+SOAK_ARGS ?=
+soak: install-dev
+	$(BIN)/python benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

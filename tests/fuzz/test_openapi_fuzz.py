@@ -25,7 +25,7 @@ from supportdesk.app import create_app
 from supportdesk.config import Settings
 from tests.factories import TenantFixture
 
-EXAMPLES = int(os.environ.get("SUPPORTDESK_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("SUPPORTDESK_FUZZ_EXAMPLES", "5"))
 VENDOR_DOCUMENT = Path(__file__).resolve().parents[1] / "data" / "desk365-openapi-v3.json"
 # What "the document holds" means here: no 5xx, only documented status codes,
 # content types, bodies and headers as documented. Schemathesis's
