@@ -13,6 +13,7 @@ from supportdesk.catalog.snapshot import Catalog
 from supportdesk.sla.models import NO_SLA_POLICY
 from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.tickets.conversations import ConversationHistory, PostedMessage
+from supportdesk.tickets.listing import TicketPage
 from supportdesk.tickets.models import Conversation, Ticket
 
 
@@ -202,3 +203,23 @@ def history_json(history: ConversationHistory, base_url: str) -> dict[str, Any]:
         "forward_message_count": history.forward_message_count,
         "conversations": [message_json(m, files, base_url) for m, files in history.messages],
     }
+
+
+def ticket_page_json(page: TicketPage, catalog: Catalog, options: ListOptions, *,
+                     offset: int, page_size: int, next_page_url: str) -> dict[str, Any]:
+    """A page of tickets as the list and search answer it: ``{count, tickets, next_page}``.
+
+    ``next_page`` is present only while more tickets remain.
+    """
+    payload: dict[str, Any] = {
+        "count": page.total,
+        "tickets": [
+            ticket_json(ticket, catalog, contact_email=email, contact_name=name,
+                        company_name=company, details=False, options=options,
+                        survey=page.surveys.get(ticket.number))
+            for ticket, email, name, company in page.rows
+        ],
+    }
+    if offset + page_size < page.total:
+        payload["next_page"] = next_page_url
+    return payload

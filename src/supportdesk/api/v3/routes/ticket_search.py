@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -11,7 +11,7 @@ from supportdesk.api.deps import ReadUnit, TicketQuotaDep
 from supportdesk.api.v3 import examples
 from supportdesk.api.v3.docs import READ_ERRORS
 from supportdesk.api.v3.params import choice, flag, offset
-from supportdesk.api.v3.tickets_wire import ListOptions, ticket_json
+from supportdesk.api.v3.tickets_wire import ListOptions, ticket_page_json
 from supportdesk.api.v3.wire import json_response
 from supportdesk.search.query import parse_search
 from supportdesk.search.service import ORDERS, SearchPage, search_tickets
@@ -82,17 +82,6 @@ def get_ticket_search(
     )
     found = search_tickets(unit, parse_search(search_type, search_query), page)
     quota.charge(len(found.rows))
-    catalog = unit.catalog
-    payload: dict[str, Any] = {
-        "count": found.total,
-        "tickets": [
-            ticket_json(ticket, catalog, contact_email=email, contact_name=name,
-                        company_name=company, details=False, options=options,
-                        survey=found.surveys.get(ticket.number))
-            for ticket, email, name, company in found.rows
-        ],
-    }
-    if page.offset + page_size < found.total:
-        payload["next_page"] = str(
-            request.url.include_query_params(offset=str(page.offset + page_size)))
-    return json_response(payload)
+    return json_response(ticket_page_json(
+        found, unit.catalog, options, offset=page.offset, page_size=page_size,
+        next_page_url=str(request.url.include_query_params(offset=str(page.offset + page_size)))))

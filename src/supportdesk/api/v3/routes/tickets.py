@@ -12,7 +12,12 @@ from supportdesk.api.v3 import examples
 from supportdesk.api.v3.docs import READ_ERRORS, WRITE_ERRORS
 from supportdesk.api.v3.params import choice, flag, offset, ticket_number
 from supportdesk.api.v3.schemas.tickets import CreateTicketBody, UpdateTicketBody
-from supportdesk.api.v3.tickets_wire import ListOptions, attachment_json, ticket_json
+from supportdesk.api.v3.tickets_wire import (
+    ListOptions,
+    attachment_json,
+    ticket_json,
+    ticket_page_json,
+)
 from supportdesk.api.v3.wire import json_response, parse_wire_time
 from supportdesk.catalog.snapshot import Catalog
 from supportdesk.errors import BadRequest
@@ -114,20 +119,9 @@ def get_ticket_list(
     )
     page = list_tickets(unit, query)
     quota.charge(len(page.rows))
-    catalog = unit.catalog
-    payload: dict[str, Any] = {
-        "count": page.total,
-        "tickets": [
-            ticket_json(ticket, catalog, contact_email=email, contact_name=name,
-                        company_name=company, details=False, options=options,
-                        survey=page.surveys.get(ticket.number))
-            for ticket, email, name, company in page.rows
-        ],
-    }
-    if query.offset + page_size < page.total:
-        payload["next_page"] = str(
-            request.url.include_query_params(offset=str(query.offset + page_size)))
-    return json_response(payload)
+    return json_response(ticket_page_json(
+        page, unit.catalog, options, offset=query.offset, page_size=page_size,
+        next_page_url=str(request.url.include_query_params(offset=str(query.offset + page_size)))))
 
 
 @router.get(
