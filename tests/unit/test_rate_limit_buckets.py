@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from fractions import Fraction
@@ -176,6 +177,40 @@ def test_the_local_file_is_created_only_by_a_take_that_stores(tmp_path: Path) ->
     assert (tmp_path / "data" / "ratelimit.db").exists()
     assert local.take("calls:1:1", HOUR, 0, T0).remaining == 99
     local.close()
+
+
+def _open_and_take_together(path: Path, workers: int) -> tuple[list[int], list[BaseException]]:
+    """``workers`` threads, each with its own store on ``path``, take one token at once."""
+    start = threading.Barrier(workers)
+    remaining: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        local = LocalStore(path)
+        start.wait()
+        try:
+            remaining.append(local.take("calls:1:1", HOUR, 1, T0).remaining)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            local.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return remaining, errors
+
+
+def test_workers_opening_a_new_local_file_together_all_count(tmp_path: Path) -> None:
+    """CI once saw 103 of 150 calls pass with limit 100: three of four fresh
+    workers got "database is locked" setting up the new file, and failed open."""
+    for attempt in range(10):
+        remaining, errors = _open_and_take_together(
+            tmp_path / f"attempt{attempt}" / "ratelimit.db", 6)
+        assert errors == []
+        assert sorted(remaining) == [94, 95, 96, 97, 98, 99]
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])

@@ -15,7 +15,11 @@ tokens were taken; ``buckets.decide`` turns that into the decision.
 
 from __future__ import annotations
 
+import fcntl
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -95,6 +99,12 @@ def local_engine(path: Path) -> Engine:
 
     ``synchronous=NORMAL``: a power cut may forget the last counts, which
     at worst gives a key a few calls back; not worth an fsync per call.
+
+    Every worker opens the file on its first call, often at the same moment.
+    Switching a new file to WAL and creating the table take locks that
+    SQLite's busy timeout does not wait for ("database is locked" at once),
+    so that first-time setup runs under an exclusive ``flock`` on a sidecar
+    file: one process sets the file up, the others wait and find it ready.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}",
@@ -105,9 +115,8 @@ def local_engine(path: Path) -> Engine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -116,8 +125,23 @@ def local_engine(path: Path) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     engine = engine.execution_options(schema_translate_map={COUNTER_SCHEMA: None})
-    counter_metadata.create_all(engine)
+    with _setup_lock(path):
+        with closing(sqlite3.connect(path, timeout=30)) as raw:
+            raw.execute("PRAGMA journal_mode=WAL")
+        with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+            counter_metadata.create_all(connection)
     return engine
+
+
+@contextmanager
+def _setup_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes, held while ``path`` is set up."""
+    with open(path.with_name(path.name + ".setup-lock"), "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class SqlStore:
