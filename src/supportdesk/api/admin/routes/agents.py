@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from starlette.responses import Response
 
 from supportdesk.agents.models import Agent
 from supportdesk.agents.schemas import AgentCreate, AgentUpdate
@@ -20,16 +19,9 @@ from supportdesk.agents.service import (
     list_agents,
     update_agent,
 )
-from supportdesk.api.admin.deps import AdminReadUnit, AdminWriteUnit
-from supportdesk.api.admin.settings_docs import (
-    ID_PATH,
-    NO_CONTENT,
-    listing,
-    no_content,
-    read_ok,
-    write_ok,
-)
-from supportdesk.api.v3.wire import json_response, wire_time
+from supportdesk.api.admin.crud import CrudRoutes, int_id
+from supportdesk.api.admin.settings_docs import ID_PATH
+from supportdesk.api.v3.wire import wire_time
 
 router = APIRouter(tags=["Admin: Agents"])
 
@@ -47,39 +39,26 @@ def agent_record(agent: Agent) -> dict[str, Any]:
             "is_active": agent.is_active, "created_at": wire_time(agent.created_at)}
 
 
-@router.get("/agents", operation_id="AdminListAgents", summary="List agents",
-            responses=read_ok(listing("agents", AGENT_EXAMPLE), "All agents, oldest first, "
-                              "active or not"))
-def get_agents(unit: AdminReadUnit) -> Response:
-    """Every agent of the helpdesk, including deactivated ones."""
-    agents = list_agents(unit.session)
-    return json_response({"count": len(agents), "agents": [agent_record(a) for a in agents]})
-
-
-@router.post("/agents", operation_id="AdminCreateAgent", summary="Add an agent",
-             status_code=201, responses=write_ok(AGENT_EXAMPLE, "The new agent", 201))
-def post_agent(unit: AdminWriteUnit, body: AgentCreate) -> Response:
-    """Add a member of the support team; the email must be unused (409)."""
-    return json_response(agent_record(add_agent(unit, body)), 201)
-
-
-@router.get("/agents/{agent_id}", operation_id="AdminGetAgent", summary="Get an agent",
-            responses=read_ok(AGENT_EXAMPLE, "The agent"))
-def get_one_agent(unit: AdminReadUnit, agent_id: AgentId) -> Response:
-    """One agent by id."""
-    return json_response(agent_record(get_agent(unit, agent_id)))
-
-
-@router.patch("/agents/{agent_id}", operation_id="AdminUpdateAgent", summary="Change an agent",
-              responses=write_ok(AGENT_EXAMPLE, "The agent after the change"))
-def patch_agent(unit: AdminWriteUnit, agent_id: AgentId, body: AgentUpdate) -> Response:
-    """Rename, change role, or (de)activate; the email cannot change."""
-    return json_response(agent_record(update_agent(unit, agent_id, body)))
-
-
-@router.delete("/agents/{agent_id}", operation_id="AdminDeactivateAgent",
-               summary="Deactivate an agent", status_code=204, responses=NO_CONTENT)
-def delete_agent(unit: AdminWriteUnit, agent_id: AgentId) -> Response:
-    """Deactivate the agent (never deleted: tickets keep their history)."""
-    deactivate_agent(unit, agent_id)
-    return no_content()
+agents = CrudRoutes(router, path="/agents", key="agents",
+                    item_id=int_id("agent_id", AgentId), record=agent_record,
+                    example=AGENT_EXAMPLE)
+# list_agents takes the tenant-scoped session, as the v3 API and the CLI call it.
+agents.add_list(lambda unit: list_agents(unit.session), operation_id="AdminListAgents",
+                summary="List agents",
+                description="Every agent of the helpdesk, including deactivated ones.",
+                returns="All agents, oldest first, active or not")
+agents.add_create(add_agent, AgentCreate, operation_id="AdminCreateAgent",
+                  summary="Add an agent",
+                  description="Add a member of the support team; the email must be unused "
+                  "(409).",
+                  returns="The new agent")
+agents.add_read(get_agent, operation_id="AdminGetAgent", summary="Get an agent",
+                description="One agent by id.", returns="The agent")
+agents.add_update(update_agent, AgentUpdate, operation_id="AdminUpdateAgent",
+                  summary="Change an agent",
+                  description="Rename, change role, or (de)activate; the email cannot change.",
+                  returns="The agent after the change")
+agents.add_delete(deactivate_agent, operation_id="AdminDeactivateAgent",
+                  summary="Deactivate an agent",
+                  description="Deactivate the agent (never deleted: tickets keep their "
+                  "history).")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
+from supportdesk.api.admin.crud import CrudRoutes, int_id
 from supportdesk.api.admin.deps import AdminReadUnit, AdminWriteUnit
 from supportdesk.api.admin.settings_docs import (
     ID_PATH,
@@ -97,93 +98,54 @@ def category_record(category: Category, subs: list[Subcategory]) -> dict[str, An
             "subcategories": [subcategory_record(s) for s in subs]}
 
 
-# --- statuses ---------------------------------------------------------------------
+# --- statuses and ticket types: the standard routes ----------------------------------
 
+statuses = CrudRoutes(router, path="/statuses", key="statuses",
+                      item_id=int_id("status_id", StatusId), record=status_record,
+                      example=STATUS_EXAMPLE)
+statuses.add_list(list_statuses, operation_id="AdminListStatuses", summary="List statuses",
+                  description="Every status with its category.",
+                  returns="All statuses in display order")
+statuses.add_create(add_status, StatusCreate, operation_id="AdminCreateStatus",
+                    summary="Add a status",
+                    description="Add a status in a category (open, pending, resolved, "
+                    "closed).",
+                    returns="The new status")
+statuses.add_read(get_status, operation_id="AdminGetStatus", summary="Get a status",
+                  description="One status by id.", returns="The status")
+statuses.add_update(update_status, StatusUpdate, operation_id="AdminUpdateStatus",
+                    summary="Change a status",
+                    description="Rename (shows on every ticket), recategorise, reorder or "
+                    "make default.",
+                    returns="The status after the change")
+statuses.add_delete(delete_status, operation_id="AdminDeleteStatus", summary="Delete a status",
+                    description="Delete an unused status; never the default or the last of "
+                    "its category (409).")
 
-@router.get("/statuses", operation_id="AdminListStatuses", summary="List statuses",
-            responses=read_ok(listing("statuses", STATUS_EXAMPLE), "All statuses in display "
-                              "order"))
-def get_statuses(unit: AdminReadUnit) -> Response:
-    """Every status with its category."""
-    statuses = list_statuses(unit)
-    return json_response({"count": len(statuses),
-                          "statuses": [status_record(s) for s in statuses]})
-
-
-@router.post("/statuses", operation_id="AdminCreateStatus", summary="Add a status",
-             status_code=201, responses=write_ok(STATUS_EXAMPLE, "The new status", 201))
-def post_status(unit: AdminWriteUnit, body: StatusCreate) -> Response:
-    """Add a status in a category (open, pending, resolved, closed)."""
-    return json_response(status_record(add_status(unit, body)), 201)
-
-
-@router.get("/statuses/{status_id}", operation_id="AdminGetStatus", summary="Get a status",
-            responses=read_ok(STATUS_EXAMPLE, "The status"))
-def get_one_status(unit: AdminReadUnit, status_id: StatusId) -> Response:
-    """One status by id."""
-    return json_response(status_record(get_status(unit, status_id)))
-
-
-@router.patch("/statuses/{status_id}", operation_id="AdminUpdateStatus",
-              summary="Change a status",
-              responses=write_ok(STATUS_EXAMPLE, "The status after the change"))
-def patch_status(unit: AdminWriteUnit, status_id: StatusId, body: StatusUpdate) -> Response:
-    """Rename (shows on every ticket), recategorise, reorder or make default."""
-    return json_response(status_record(update_status(unit, status_id, body)))
-
-
-@router.delete("/statuses/{status_id}", operation_id="AdminDeleteStatus",
-               summary="Delete a status", status_code=204, responses=NO_CONTENT)
-def delete_one_status(unit: AdminWriteUnit, status_id: StatusId) -> Response:
-    """Delete an unused status; never the default or the last of its category (409)."""
-    delete_status(unit, status_id)
-    return no_content()
-
-
-# --- ticket types -----------------------------------------------------------------
-
-
-@router.get("/ticket_types", operation_id="AdminListTicketTypes", summary="List ticket types",
-            responses=read_ok(listing("ticket_types", TYPE_EXAMPLE), "All ticket types in "
-                              "display order"))
-def get_types(unit: AdminReadUnit) -> Response:
-    """Every ticket type."""
-    types = list_types(unit)
-    return json_response({"count": len(types), "ticket_types": [type_record(t) for t in types]})
-
-
-@router.post("/ticket_types", operation_id="AdminCreateTicketType",
-             summary="Add a ticket type", status_code=201,
-             responses=write_ok(TYPE_EXAMPLE, "The new ticket type", 201))
-def post_type(unit: AdminWriteUnit, body: NamedCreate) -> Response:
-    """Add a ticket type."""
-    return json_response(type_record(add_type(unit, body)), 201)
-
-
-@router.get("/ticket_types/{type_id}", operation_id="AdminGetTicketType",
-            summary="Get a ticket type", responses=read_ok(TYPE_EXAMPLE, "The ticket type"))
-def get_one_type(unit: AdminReadUnit, type_id: TypeId) -> Response:
-    """One ticket type by id."""
-    return json_response(type_record(get_type(unit, type_id)))
-
-
-@router.patch("/ticket_types/{type_id}", operation_id="AdminUpdateTicketType",
-              summary="Rename a ticket type",
-              responses=write_ok(TYPE_EXAMPLE, "The ticket type after the change"))
-def patch_type(unit: AdminWriteUnit, type_id: TypeId, body: NamedUpdate) -> Response:
-    """Rename or reorder; tickets show the new name at once."""
-    return json_response(type_record(update_type(unit, type_id, body)))
-
-
-@router.delete("/ticket_types/{type_id}", operation_id="AdminDeleteTicketType",
-               summary="Delete a ticket type", status_code=204, responses=NO_CONTENT)
-def delete_one_type(unit: AdminWriteUnit, type_id: TypeId) -> Response:
-    """Delete a type no ticket has (409 with the count otherwise)."""
-    delete_type(unit, type_id)
-    return no_content()
+ticket_types = CrudRoutes(router, path="/ticket_types", key="ticket_types",
+                          item_id=int_id("type_id", TypeId), record=type_record,
+                          example=TYPE_EXAMPLE)
+ticket_types.add_list(list_types, operation_id="AdminListTicketTypes",
+                      summary="List ticket types", description="Every ticket type.",
+                      returns="All ticket types in display order")
+ticket_types.add_create(add_type, NamedCreate, operation_id="AdminCreateTicketType",
+                        summary="Add a ticket type", description="Add a ticket type.",
+                        returns="The new ticket type")
+ticket_types.add_read(get_type, operation_id="AdminGetTicketType", summary="Get a ticket type",
+                      description="One ticket type by id.", returns="The ticket type")
+ticket_types.add_update(update_type, NamedUpdate, operation_id="AdminUpdateTicketType",
+                        summary="Rename a ticket type",
+                        description="Rename or reorder; tickets show the new name at once.",
+                        returns="The ticket type after the change")
+ticket_types.add_delete(delete_type, operation_id="AdminDeleteTicketType",
+                        summary="Delete a ticket type",
+                        description="Delete a type no ticket has (409 with the count "
+                        "otherwise).")
 
 
 # --- categories -------------------------------------------------------------------
+# Categories answer with their subcategories (two service reads) and subcategories
+# sit under a category's id, so both are written out rather than put on CrudRoutes.
 
 
 @router.get("/categories", operation_id="AdminListCategories", summary="List categories",

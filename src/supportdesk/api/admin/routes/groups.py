@@ -18,15 +18,9 @@ from supportdesk.agents.groups import (
     replace_members,
     update_group,
 )
-from supportdesk.api.admin.deps import AdminReadUnit, AdminWriteUnit
-from supportdesk.api.admin.settings_docs import (
-    ID_PATH,
-    NO_CONTENT,
-    listing,
-    no_content,
-    read_ok,
-    write_ok,
-)
+from supportdesk.api.admin.crud import CrudRoutes, int_id
+from supportdesk.api.admin.deps import AdminWriteUnit
+from supportdesk.api.admin.settings_docs import ID_PATH, NO_CONTENT, no_content, write_ok
 from supportdesk.api.v3.wire import json_response
 from supportdesk.catalog.schemas import GroupCreate, GroupMemberAdd, GroupMembers, NamedUpdate
 
@@ -46,42 +40,28 @@ def group_record(group: GroupView) -> dict[str, Any]:
             "members": list(group.members)}
 
 
-@router.get("/groups", operation_id="AdminListGroups", summary="List groups",
-            responses=read_ok(listing("groups", GROUP_EXAMPLE), "All groups in display "
-                              "order, with members"))
-def get_groups(unit: AdminReadUnit) -> Response:
-    """Every group with its members."""
-    groups = list_groups(unit)
-    return json_response({"count": len(groups), "groups": [group_record(g) for g in groups]})
+groups = CrudRoutes(router, path="/groups", key="groups",
+                    item_id=int_id("group_id", GroupId), record=group_record,
+                    example=GROUP_EXAMPLE)
+groups.add_list(list_groups, operation_id="AdminListGroups", summary="List groups",
+                description="Every group with its members.",
+                returns="All groups in display order, with members")
+groups.add_create(add_group, GroupCreate, operation_id="AdminCreateGroup",
+                  summary="Add a group",
+                  description="Add a group, optionally with members (agent emails).",
+                  returns="The new group")
+groups.add_read(get_group, operation_id="AdminGetGroup", summary="Get a group",
+                description="One group by id, with its members.", returns="The group")
+groups.add_update(update_group, NamedUpdate, operation_id="AdminUpdateGroup",
+                  summary="Rename a group",
+                  description="Rename or reorder; tickets show the new name at once.",
+                  returns="The group after the change")
+groups.add_delete(delete_group, operation_id="AdminDeleteGroup", summary="Delete a group",
+                  description="Delete a group no ticket is routed to (409 with the count "
+                  "otherwise).")
 
 
-@router.post("/groups", operation_id="AdminCreateGroup", summary="Add a group",
-             status_code=201, responses=write_ok(GROUP_EXAMPLE, "The new group", 201))
-def post_group(unit: AdminWriteUnit, body: GroupCreate) -> Response:
-    """Add a group, optionally with members (agent emails)."""
-    return json_response(group_record(add_group(unit, body)), 201)
-
-
-@router.get("/groups/{group_id}", operation_id="AdminGetGroup", summary="Get a group",
-            responses=read_ok(GROUP_EXAMPLE, "The group"))
-def get_one_group(unit: AdminReadUnit, group_id: GroupId) -> Response:
-    """One group by id, with its members."""
-    return json_response(group_record(get_group(unit, group_id)))
-
-
-@router.patch("/groups/{group_id}", operation_id="AdminUpdateGroup", summary="Rename a group",
-              responses=write_ok(GROUP_EXAMPLE, "The group after the change"))
-def patch_group(unit: AdminWriteUnit, group_id: GroupId, body: NamedUpdate) -> Response:
-    """Rename or reorder; tickets show the new name at once."""
-    return json_response(group_record(update_group(unit, group_id, body)))
-
-
-@router.delete("/groups/{group_id}", operation_id="AdminDeleteGroup", summary="Delete a group",
-               status_code=204, responses=NO_CONTENT)
-def delete_one_group(unit: AdminWriteUnit, group_id: GroupId) -> Response:
-    """Delete a group no ticket is routed to (409 with the count otherwise)."""
-    delete_group(unit, group_id)
-    return no_content()
+# --- membership: the group's own routes ------------------------------------------
 
 
 @router.put("/groups/{group_id}/members", operation_id="AdminSetGroupMembers",

@@ -5,18 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from starlette.responses import Response
 
-from supportdesk.api.admin.deps import AdminReadUnit, AdminWriteUnit
-from supportdesk.api.admin.settings_docs import (
-    ID_PATH,
-    NO_CONTENT,
-    listing,
-    no_content,
-    read_ok,
-    write_ok,
-)
-from supportdesk.api.v3.wire import json_response
+from supportdesk.api.admin.crud import CrudRoutes, int_id
+from supportdesk.api.admin.settings_docs import ID_PATH
 from supportdesk.sla.business_hours import (
     CalendarView,
     add_business_hours,
@@ -81,91 +72,50 @@ def hours_record(view: CalendarView) -> dict[str, Any]:
     }
 
 
-# --- SLA policies -----------------------------------------------------------------
+policies = CrudRoutes(router, path="/sla_policies", key="sla_policies",
+                      item_id=int_id("policy_id", PolicyId), record=policy_record,
+                      example=POLICY_EXAMPLE)
+policies.add_list(list_policies, operation_id="AdminListSlaPolicies",
+                  summary="List SLA policies", description="Every SLA policy, oldest first.",
+                  returns="All SLA policies with their targets")
+policies.add_create(add_policy, PolicyCreate, operation_id="AdminCreateSlaPolicy",
+                    summary="Add an SLA policy",
+                    description="Add a policy with targets per priority, in calendar or "
+                    "business hours.",
+                    returns="The new SLA policy")
+policies.add_read(get_policy, operation_id="AdminGetSlaPolicy", summary="Get an SLA policy",
+                  description="One SLA policy by id.", returns="The SLA policy")
+policies.add_update(update_policy, PolicyUpdate, operation_id="AdminUpdateSlaPolicy",
+                    summary="Change an SLA policy",
+                    description="Rename, retarget, switch hours or make default; ``targets`` "
+                    "replaces the list.",
+                    returns="The SLA policy after the change")
+policies.add_delete(delete_policy, operation_id="AdminDeleteSlaPolicy",
+                    summary="Delete an SLA policy",
+                    description="Delete a policy no ticket or company uses; never the default "
+                    "(409).")
 
-
-@router.get("/sla_policies", operation_id="AdminListSlaPolicies", summary="List SLA policies",
-            responses=read_ok(listing("sla_policies", POLICY_EXAMPLE), "All SLA policies "
-                              "with their targets"))
-def get_policies(unit: AdminReadUnit) -> Response:
-    """Every SLA policy, oldest first."""
-    policies = list_policies(unit)
-    return json_response({"count": len(policies),
-                          "sla_policies": [policy_record(p) for p in policies]})
-
-
-@router.post("/sla_policies", operation_id="AdminCreateSlaPolicy",
-             summary="Add an SLA policy", status_code=201,
-             responses=write_ok(POLICY_EXAMPLE, "The new SLA policy", 201))
-def post_policy(unit: AdminWriteUnit, body: PolicyCreate) -> Response:
-    """Add a policy with targets per priority, in calendar or business hours."""
-    return json_response(policy_record(add_policy(unit, body)), 201)
-
-
-@router.get("/sla_policies/{policy_id}", operation_id="AdminGetSlaPolicy",
-            summary="Get an SLA policy", responses=read_ok(POLICY_EXAMPLE, "The SLA policy"))
-def get_one_policy(unit: AdminReadUnit, policy_id: PolicyId) -> Response:
-    """One SLA policy by id."""
-    return json_response(policy_record(get_policy(unit, policy_id)))
-
-
-@router.patch("/sla_policies/{policy_id}", operation_id="AdminUpdateSlaPolicy",
-              summary="Change an SLA policy",
-              responses=write_ok(POLICY_EXAMPLE, "The SLA policy after the change"))
-def patch_policy(unit: AdminWriteUnit, policy_id: PolicyId, body: PolicyUpdate) -> Response:
-    """Rename, retarget, switch hours or make default; ``targets`` replaces the list."""
-    return json_response(policy_record(update_policy(unit, policy_id, body)))
-
-
-@router.delete("/sla_policies/{policy_id}", operation_id="AdminDeleteSlaPolicy",
-               summary="Delete an SLA policy", status_code=204, responses=NO_CONTENT)
-def delete_one_policy(unit: AdminWriteUnit, policy_id: PolicyId) -> Response:
-    """Delete a policy no ticket or company uses; never the default (409)."""
-    delete_policy(unit, policy_id)
-    return no_content()
-
-
-# --- business hours ---------------------------------------------------------------
-
-
-@router.get("/business_hours", operation_id="AdminListBusinessHours",
-            summary="List business hours",
-            responses=read_ok(listing("business_hours", HOURS_EXAMPLE), "All business-hours "
-                              "calendars"))
-def get_calendars(unit: AdminReadUnit) -> Response:
-    """Every business-hours calendar, oldest first."""
-    calendars = list_business_hours(unit)
-    return json_response({"count": len(calendars),
-                          "business_hours": [hours_record(c) for c in calendars]})
-
-
-@router.post("/business_hours", operation_id="AdminCreateBusinessHours",
-             summary="Add business hours", status_code=201,
-             responses=write_ok(HOURS_EXAMPLE, "The new calendar", 201))
-def post_calendar(unit: AdminWriteUnit, body: BusinessHoursCreate) -> Response:
-    """Add a calendar: IANA timezone, working intervals per weekday, holidays."""
-    return json_response(hours_record(add_business_hours(unit, body)), 201)
-
-
-@router.get("/business_hours/{hours_id}", operation_id="AdminGetBusinessHours",
-            summary="Get business hours", responses=read_ok(HOURS_EXAMPLE, "The calendar"))
-def get_one_calendar(unit: AdminReadUnit, hours_id: HoursId) -> Response:
-    """One calendar by id."""
-    return json_response(hours_record(get_business_hours(unit, hours_id)))
-
-
-@router.patch("/business_hours/{hours_id}", operation_id="AdminUpdateBusinessHours",
-              summary="Change business hours",
-              responses=write_ok(HOURS_EXAMPLE, "The calendar after the change"))
-def patch_calendar(unit: AdminWriteUnit, hours_id: HoursId,
-                   body: BusinessHoursUpdate) -> Response:
-    """Rename, change timezone, or replace the weekly hours or holidays."""
-    return json_response(hours_record(update_business_hours(unit, hours_id, body)))
-
-
-@router.delete("/business_hours/{hours_id}", operation_id="AdminDeleteBusinessHours",
-               summary="Delete business hours", status_code=204, responses=NO_CONTENT)
-def delete_one_calendar(unit: AdminWriteUnit, hours_id: HoursId) -> Response:
-    """Delete a calendar no SLA policy uses (409 with the count otherwise)."""
-    delete_business_hours(unit, hours_id)
-    return no_content()
+calendars = CrudRoutes(router, path="/business_hours", key="business_hours",
+                       item_id=int_id("hours_id", HoursId), record=hours_record,
+                       example=HOURS_EXAMPLE)
+calendars.add_list(list_business_hours, operation_id="AdminListBusinessHours",
+                   summary="List business hours",
+                   description="Every business-hours calendar, oldest first.",
+                   returns="All business-hours calendars")
+calendars.add_create(add_business_hours, BusinessHoursCreate,
+                     operation_id="AdminCreateBusinessHours", summary="Add business hours",
+                     description="Add a calendar: IANA timezone, working intervals per "
+                     "weekday, holidays.",
+                     returns="The new calendar")
+calendars.add_read(get_business_hours, operation_id="AdminGetBusinessHours",
+                   summary="Get business hours", description="One calendar by id.",
+                   returns="The calendar")
+calendars.add_update(update_business_hours, BusinessHoursUpdate,
+                     operation_id="AdminUpdateBusinessHours", summary="Change business hours",
+                     description="Rename, change timezone, or replace the weekly hours or "
+                     "holidays.",
+                     returns="The calendar after the change")
+calendars.add_delete(delete_business_hours, operation_id="AdminDeleteBusinessHours",
+                     summary="Delete business hours",
+                     description="Delete a calendar no SLA policy uses (409 with the count "
+                     "otherwise).")

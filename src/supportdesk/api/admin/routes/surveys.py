@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from starlette.responses import Response
 
-from supportdesk.api.admin.deps import AdminReadUnit, AdminWriteUnit
-from supportdesk.api.v3.docs import errors
+from supportdesk.api.admin.crud import CrudRoutes, int_id
+from supportdesk.api.admin.deps import AdminWriteUnit
+from supportdesk.api.admin.settings_docs import ID_PATH, READ, read_ok
 from supportdesk.api.v3.wire import json_response, wire_time
 from supportdesk.surveys.schemas import (
     NEUTRAL_TYPES,
@@ -31,10 +32,7 @@ from supportdesk.surveys.service import (
 
 router = APIRouter(tags=["Admin: Surveys"])
 
-SurveyId = Annotated[int, Path(ge=1, le=2**53, description="The survey's id.")]
-
-READ = errors(400, 401, 403, 404, 429)
-WRITE = errors(400, 401, 403, 404, 409, 413, 429)
+SurveyId = Annotated[int, Path(**ID_PATH, description="The survey's id.")]
 
 SURVEY_RECORD_EXAMPLE: dict[str, Any] = {
     "id": 1, "name": "Customer Satisfaction", "survey_type": "customer_satisfaction",
@@ -74,79 +72,43 @@ def survey_record(survey: SurveyRead) -> dict[str, Any]:
     }
 
 
-def _ok(status: int, description: str, example: Any) -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": description,
-                     "content": {"application/json": {"example": example}}}}
-
-
-@router.get(
-    "/surveys",
-    operation_id="AdminListSurveys",
-    summary="List survey definitions",
-    responses={**_ok(200, "Surveys that are not deleted, in creation order",
-                     {"count": 1, "surveys": [SURVEY_RECORD_EXAMPLE]}), **READ},
-)
-def admin_list_surveys(unit: AdminReadUnit) -> Response:
-    """Every survey that is not deleted, oldest first."""
-    surveys = list_surveys(unit, include_deleted=False)
-    return json_response({"count": len(surveys),
-                          "surveys": [survey_record(s) for s in surveys]})
-
-
-@router.post(
-    "/surveys",
-    operation_id="AdminCreateSurvey",
-    summary="Define a survey",
-    status_code=201,
-    responses={**_ok(201, "The new survey", SURVEY_RECORD_EXAMPLE), **WRITE},
-)
-def admin_create_survey(unit: AdminWriteUnit, body: SurveyCreate) -> Response:
-    """Define a survey; ``is_active: true`` makes it the one sent (others stop)."""
-    return json_response(survey_record(create_survey(unit, data=body)), status_code=201)
-
-
-@router.get(
-    "/surveys/{survey_id}",
-    operation_id="AdminGetSurvey",
-    summary="Get a survey definition",
-    responses={**_ok(200, "The survey", SURVEY_RECORD_EXAMPLE), **READ},
-)
-def admin_get_survey(unit: AdminReadUnit, survey_id: SurveyId) -> Response:
-    """One survey by id; deleted surveys are 404."""
-    return json_response(survey_record(get_survey(unit, survey=survey_id)))
-
-
-@router.patch(
-    "/surveys/{survey_id}",
-    operation_id="AdminUpdateSurvey",
-    summary="Change a survey definition",
-    responses={**_ok(200, "The survey after the change", SURVEY_RECORD_EXAMPLE), **WRITE},
-)
-def admin_update_survey(unit: AdminWriteUnit, survey_id: SurveyId, body: SurveyUpdate) -> Response:
-    """Change only the fields sent; the resulting definition must be valid as a whole."""
-    return json_response(survey_record(update_survey(unit, survey_id=survey_id,
-                                                     changes=body)))
-
-
-@router.delete(
-    "/surveys/{survey_id}",
-    operation_id="AdminDeleteSurvey",
-    summary="Delete a survey",
-    status_code=204,
-    responses={204: {"description": "Deleted (kept for its ratings, no longer sent)"},
-               **errors(400, 401, 403, 404, 429)},
-)
-def admin_delete_survey(unit: AdminWriteUnit, survey_id: SurveyId) -> Response:
-    """Soft-delete: the ratings given on it stay listed; the name becomes free."""
-    delete_survey(unit, survey=survey_id)
-    return Response(status_code=204)
+# The services take keyword arguments, hence the small lambdas naming them.
+surveys = CrudRoutes(router, path="/surveys", key="surveys",
+                     item_id=int_id("survey_id", SurveyId), record=survey_record,
+                     example=SURVEY_RECORD_EXAMPLE)
+surveys.add_list(lambda unit: list_surveys(unit, include_deleted=False),
+                 operation_id="AdminListSurveys", summary="List survey definitions",
+                 description="Every survey that is not deleted, oldest first.",
+                 returns="Surveys that are not deleted, in creation order")
+surveys.add_create(lambda unit, body: create_survey(unit, data=body), SurveyCreate,
+                   operation_id="AdminCreateSurvey", summary="Define a survey",
+                   description="Define a survey; ``is_active: true`` makes it the one sent "
+                   "(others stop).",
+                   returns="The new survey")
+surveys.add_read(lambda unit, survey_id: get_survey(unit, survey=survey_id),
+                 operation_id="AdminGetSurvey", summary="Get a survey definition",
+                 description="One survey by id; deleted surveys are 404.",
+                 returns="The survey")
+surveys.add_update(lambda unit, survey_id, body: update_survey(unit, survey_id=survey_id,
+                                                               changes=body),
+                   SurveyUpdate, operation_id="AdminUpdateSurvey",
+                   summary="Change a survey definition",
+                   description="Change only the fields sent; the resulting definition must be "
+                   "valid as a whole.",
+                   returns="The survey after the change")
+# A soft delete never conflicts: it is documented with the read errors (no 409).
+surveys.add_delete(lambda unit, survey_id: delete_survey(unit, survey=survey_id),
+                   operation_id="AdminDeleteSurvey", summary="Delete a survey",
+                   description="Soft-delete: the ratings given on it stay listed; the name "
+                   "becomes free.",
+                   returns="Deleted (kept for its ratings, no longer sent)", errors=READ)
 
 
 @router.post(
     "/surveys/{survey_id}/activate",
     operation_id="AdminActivateSurvey",
     summary="Make a survey the active one",
-    responses={**_ok(200, "The survey, now active", SURVEY_RECORD_EXAMPLE), **READ},
+    responses=read_ok(SURVEY_RECORD_EXAMPLE, "The survey, now active"),
 )
 def admin_activate_survey(unit: AdminWriteUnit, survey_id: SurveyId) -> Response:
     """Make this survey the one that is sent; every other survey becomes inactive."""

@@ -7,7 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from supportdesk.api.admin.deps import AdminReadUnit, AdminWriteUnit
+from supportdesk.api.admin.crud import CrudRoutes, PathId, documented
+from supportdesk.api.admin.deps import AdminReadUnit
+from supportdesk.api.admin.settings_docs import listing
 from supportdesk.api.v3 import params
 from supportdesk.api.v3.docs import errors
 from supportdesk.api.v3.wire import json_response, wire_time
@@ -50,17 +52,15 @@ def time_entry_record(entry: TimeEntryRead) -> dict[str, Any]:
     }
 
 
-def _example(status: int, description: str, example: dict[str, Any]) \
-        -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": description,
-                     "content": {"application/json": {"example": example}}}}
+def _entry_id(raw: str) -> int:
+    """The id in the path, checked as the v3 API checks ids (400 naming ``id``)."""
+    return params.ticket_number(raw, "id")
 
 
 @router.get("/time_entries", operation_id="AdminListTimeEntries",
             summary="List time entries",
-            responses={**_example(200, "Time entries, oldest first (pages of 100)",
-                                  {"count": 1, "time_entries": [RECORD_EXAMPLE]}),
-                       **READ_ERRORS})
+            responses=documented(200, "Time entries, oldest first (pages of 100)",
+                                 listing("time_entries", RECORD_EXAMPLE), READ_ERRORS))
 def admin_list_time_entries(
     unit: AdminReadUnit,
     ticket_number: Annotated[str | None, Query(description="Only this ticket's entries.")]
@@ -78,39 +78,23 @@ def admin_list_time_entries(
                           "time_entries": [time_entry_record(e) for e in page.items]})
 
 
-@router.post("/time_entries", operation_id="AdminCreateTimeEntry",
-             summary="Record a time entry", status_code=201,
-             responses={**_example(201, "The new time entry", RECORD_EXAMPLE), **WRITE_ERRORS})
-def admin_create_time_entry(unit: AdminWriteUnit, body: TimeEntryCreate) -> Response:
-    """Record time an agent spent on a ticket."""
-    return json_response(time_entry_record(create_time_entry(unit, data=body)), 201)
-
-
-@router.get("/time_entries/{entry_id}", operation_id="AdminGetTimeEntry",
-            summary="Get a time entry",
-            responses={**_example(200, "The time entry", RECORD_EXAMPLE), **READ_ERRORS})
-def admin_get_time_entry(unit: AdminReadUnit, entry_id: str) -> Response:
-    """One time entry by id."""
-    entry_id_number = params.ticket_number(entry_id, "id")
-    return json_response(time_entry_record(get_time_entry(unit, entry_id=entry_id_number)))
-
-
-@router.patch("/time_entries/{entry_id}", operation_id="AdminUpdateTimeEntry",
-              summary="Change a time entry",
-              responses={**_example(200, "The time entry after the change", RECORD_EXAMPLE),
-                         **WRITE_ERRORS})
-def admin_update_time_entry(unit: AdminWriteUnit, entry_id: str,
-                            body: TimeEntryUpdate) -> Response:
-    """Change only the fields sent."""
-    entry_id_number = params.ticket_number(entry_id, "id")
-    return json_response(time_entry_record(
-        update_time_entry(unit, entry_id=entry_id_number, changes=body)))
-
-
-@router.delete("/time_entries/{entry_id}", operation_id="AdminDeleteTimeEntry",
-               summary="Delete a time entry", status_code=204,
-               responses={204: {"description": "Deleted"}, **READ_ERRORS})
-def admin_delete_time_entry(unit: AdminWriteUnit, entry_id: str) -> Response:
-    """Remove a time entry."""
-    delete_time_entry(unit, entry_id=params.ticket_number(entry_id, "id"))
-    return Response(status_code=204)
+# Listing takes query parameters and pages, so it is written out above; the
+# services take keyword arguments, hence the small lambdas naming them.
+entries = CrudRoutes(router, path="/time_entries", key="time_entries",
+                     item_id=PathId("entry_id", str, _entry_id), record=time_entry_record,
+                     example=RECORD_EXAMPLE, read_errors=READ_ERRORS, write_errors=WRITE_ERRORS)
+entries.add_create(lambda unit, body: create_time_entry(unit, data=body), TimeEntryCreate,
+                   operation_id="AdminCreateTimeEntry", summary="Record a time entry",
+                   description="Record time an agent spent on a ticket.",
+                   returns="The new time entry")
+entries.add_read(lambda unit, entry_id: get_time_entry(unit, entry_id=entry_id),
+                 operation_id="AdminGetTimeEntry", summary="Get a time entry",
+                 description="One time entry by id.", returns="The time entry")
+entries.add_update(lambda unit, entry_id, body: update_time_entry(unit, entry_id=entry_id,
+                                                                  changes=body),
+                   TimeEntryUpdate, operation_id="AdminUpdateTimeEntry",
+                   summary="Change a time entry", description="Change only the fields sent.",
+                   returns="The time entry after the change")
+entries.add_delete(lambda unit, entry_id: delete_time_entry(unit, entry_id=entry_id),
+                   operation_id="AdminDeleteTimeEntry", summary="Delete a time entry",
+                   description="Remove a time entry.", returns="Deleted", errors=READ_ERRORS)
