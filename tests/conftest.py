@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from supportdesk.app import create_app
@@ -29,16 +29,52 @@ TEST_DATABASE_URL = os.environ.get("SUPPORTDESK_TEST_DATABASE_URL", "")
 START = datetime(2026, 1, 5, 9, 0, 0)
 
 
+# The role the PostgreSQL suite connects as: an ordinary role owning the test
+# database, as docs/security.md tells operators to run. Superusers bypass
+# row-level security, so a suite run as one would never notice a missing
+# tenant binding; the forced policies apply to this owner.
+OWNER_ROLE = "supportdesk_test"
+
+
+def _ensure_owner_role(connection: Connection, password: str | None) -> None:
+    """Create ``OWNER_ROLE`` if missing and pin its attributes; idempotent.
+
+    CREATEDB because tests make scratch databases (a restore target); never
+    SUPERUSER or BYPASSRLS, which would exempt it from the policies.
+    """
+    # Parallel runs may race to create it: the loser's error is harmless.
+    connection.execute(text(
+        f"DO $$ BEGIN CREATE ROLE {OWNER_ROLE}; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    ))
+    secret = "NULL" if password is None else "'" + password.replace("'", "''") + "'"
+    connection.execute(text(
+        f"ALTER ROLE {OWNER_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB PASSWORD {secret}"
+    ))
+
+
 def _fresh_postgres(url: str) -> str:
-    """Recreate the test database named in ``url`` so each run starts empty."""
+    """Recreate the test database named in ``url`` so each run starts empty.
+
+    Given a superuser (the usual ``postgres@...``), the database is created
+    owned by ``OWNER_ROLE`` and the returned URL connects as that role;
+    given an ordinary role, that role creates and uses it.
+    """
     parsed = make_url(url)
     name = parsed.database
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        superuser = connection.execute(text(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar_one()
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        if superuser:
+            _ensure_owner_role(connection, parsed.password)
+            connection.execute(text(f'CREATE DATABASE "{name}" OWNER {OWNER_ROLE}'))
+            parsed = parsed.set(username=OWNER_ROLE)
+        else:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return url
+    return parsed.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from supportdesk import __version__
 from supportdesk.api.admin.router import build_admin_router
 from supportdesk.api.errors import error_response, install_error_handlers
+from supportdesk.api.header_limits import HeaderLimits
 from supportdesk.api.idempotency import IdempotencyMiddleware
 from supportdesk.api.legacy import install_legacy
 from supportdesk.api.ratelimit_headers import RateLimitHeaders
@@ -21,6 +22,7 @@ from supportdesk.api.v3.router import V3_PREFIX, build_v3_router
 from supportdesk.attachments.storage import storage_from_settings
 from supportdesk.clock import Clock, system_clock
 from supportdesk.config import Settings, get_settings
+from supportdesk.db.replicas import attach_replicas
 from supportdesk.db.session import Database
 from supportdesk.ratelimit.limiter import RateLimiter
 
@@ -89,7 +91,9 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.database = database or Database.from_url(settings.database_url)
+    app.state.database = database or Database.from_url(
+        settings.database_url, sqlite_cache_mb=settings.sqlite_cache_mb)
+    attach_replicas(app.state.database, settings, clock)
     app.state.clock = clock
     app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)
     app.state.rate_limiter = RateLimiter.from_settings(settings, app.state.database)
@@ -102,6 +106,11 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    # Added last, so outermost of the app's own layers (inside the legacy-path
+    # one, which labels even this answer): hostile headers cost nothing more.
+    app.add_middleware(HeaderLimits, max_fields=settings.max_header_fields,
+                       max_field_bytes=settings.max_header_field_bytes,
+                       max_total_bytes=settings.max_header_bytes)
 
     @app.get("/", include_in_schema=False)
     def root(request: Request) -> Response:

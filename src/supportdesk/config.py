@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +17,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="sqlite:///./var/supportdesk.db",
         description="SQLAlchemy URL. sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    database_replica_urls: str = Field(
+        default="",
+        description="Comma-separated PostgreSQL URLs of streaming replicas that serve "
+        "lag-tolerant reads (lists, search); empty: every read goes to database_url. "
+        "PostgreSQL only (see docs/deployment.md).",
     )
     base_domain: str = Field(
         default="localhost",
@@ -51,8 +57,37 @@ class Settings(BaseSettings):
     max_attachment_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     max_attachments_per_request: int = Field(default=10, ge=1)
     max_request_bytes: int = Field(default=60 * 1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(
+        default=16 * 1024, ge=1024, le=1024 * 1024,
+        description="Most bytes of request headers in all (names plus values); more is a "
+        "431. `serve` sets uvicorn's own limit to 4 times this.",
+    )
+    max_header_field_bytes: int = Field(
+        default=8 * 1024, ge=256, le=1024 * 1024,
+        description="Most bytes of one request header field (name plus value); more is a 431.",
+    )
+    max_header_fields: int = Field(
+        default=100, ge=16, le=10_000,
+        description="Most request header fields; more is a 431.",
+    )
     public_url_scheme: str = Field(default="http", description="Scheme used in absolute URLs.")
     port: int = Field(default=8080, ge=1, le=65535)
+    worker_healthcheck_seconds: int = Field(
+        default=30, ge=1, le=600,
+        description="How long `serve --workers N` waits for a worker to answer its "
+        "supervisor's health check (at start and every half second) before killing and "
+        "restarting it. uvicorn's default of 5 s kills workers that are still importing "
+        "the application on a busy machine, over and over.",
+    )
+    sqlite_cache_mb: int = Field(
+        default=4, ge=1, le=1024,
+        description="SQLite page cache of each pooled connection, in MB (a worker keeps up "
+        "to 20 connections). Pages beyond it come from the OS file cache.",
+    )
+    export_batch_size: int = Field(
+        default=1000, ge=1, le=100_000,
+        description="Rows a CSV export reads per query (exports stream batch by batch).",
+    )
 
     @field_validator("attachment_storage")
     @classmethod
@@ -80,9 +115,29 @@ class Settings(BaseSettings):
     def _lower_domain(cls, value: str) -> str:
         return value.strip().lower().rstrip(".")
 
+    @field_validator("database_replica_urls")
+    @classmethod
+    def _postgres_replicas(cls, value: str) -> str:
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        if any(not url.startswith("postgresql") for url in urls):
+            raise ValueError("every replica URL must be a postgresql:// URL")
+        return ",".join(urls)
+
+    @model_validator(mode="after")
+    def _replicas_need_postgres(self) -> Settings:
+        if self.database_replica_urls and self.is_sqlite:
+            raise ValueError("SUPPORTDESK_DATABASE_REPLICA_URLS needs a PostgreSQL "
+                             "SUPPORTDESK_DATABASE_URL; SQLite has no replicas")
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def replica_urls(self) -> list[str]:
+        """The replica URLs, in the order given (none when the setting is empty)."""
+        return self.database_replica_urls.split(",") if self.database_replica_urls else []
 
 
 @lru_cache(maxsize=1)

@@ -99,7 +99,7 @@ PARAMETERS: dict[str, tuple[str, Any] | None] = {
         "time_entries_count", "started_before", "started_after", "created_after",
         "updated_after", "billable", "timer_running", "search_type",
         "contract_category", "include_inactive_contracts", "include_expired_contracts",
-        "include_upcoming_contracts")),
+        "include_upcoming_contracts", "bom")),
 }
 # Values for required non-identifier parameters.
 PLAIN: dict[str, str] = {"search_type": "1"}

@@ -4,15 +4,16 @@ The application's own scoping (``db.scoping``) is tested elsewhere; these
 tests prove the database refuses cross-tenant reads and writes even for raw
 SQL, when the connection's role is subject to row-level security (an
 ordinary role, as docs/security.md tells operators to use).
+
+The whole PostgreSQL suite connects as such a role, the owner of the test
+database (tests/conftest.py), so every test there runs under the policies;
+the first test below makes sure that stays true.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from supportdesk.db.base import Base, TenantOwned
@@ -20,8 +21,6 @@ from supportdesk.db.rls import POLICY, bind_transaction
 from supportdesk.db.session import Database
 from supportdesk.tickets.service import NewTicket, create_ticket
 from tests.factories import TenantFixture
-
-PROBE_ROLE = "supportdesk_rls_probe"
 
 
 @pytest.fixture
@@ -51,23 +50,31 @@ def test_every_tenant_table_has_a_forced_tenant_policy(postgres: Database) -> No
     assert _tenant_tables() - guarded == set()
 
 
+def test_the_suite_connects_as_a_role_the_policies_apply_to(postgres: Database) -> None:
+    # Superusers and BYPASSRLS roles skip every policy: a suite run as one
+    # would never catch a missing tenant binding.
+    with postgres.engine.connect() as connection:
+        role = connection.execute(text(
+            "SELECT r.rolname, r.rolsuper, r.rolbypassrls, "
+            "pg_get_userbyid(d.datdba) = r.rolname AS owns_database "
+            "FROM pg_roles r, pg_database d "
+            "WHERE r.rolname = current_user AND d.datname = current_database()"
+        )).one()
+        owner_of_tickets = connection.execute(text(
+            "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'tickets'"
+        )).scalar_one()
+    assert (role.rolsuper, role.rolbypassrls, role.owns_database) == (False, False, True)
+    # Owning the tables is why the policies must be FORCEd to apply.
+    assert owner_of_tickets == role.rolname
+
+
 @pytest.fixture
-def probe_engine(postgres: Database) -> Iterator[Engine]:
-    """An engine connected as an ordinary role, which policies apply to."""
-    with postgres.engine.begin() as connection:
-        connection.execute(text(
-            f"DO $$ BEGIN CREATE ROLE {PROBE_ROLE} LOGIN; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        ))
-        connection.execute(text(f"GRANT USAGE ON SCHEMA public TO {PROBE_ROLE}"))
-        connection.execute(text(
-            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
-            f"TO {PROBE_ROLE}"
-        ))
-    url = make_url(str(postgres.engine.url.render_as_string(hide_password=False)))
-    engine = create_engine(url.set(username=PROBE_ROLE, password=None))
-    yield engine
-    engine.dispose()
+def probe_engine(postgres: Database) -> Engine:
+    """An engine connected as an ordinary role, which policies apply to.
+
+    The suite's own: an ordinary role that owns the schema (the test above).
+    """
+    return postgres.engine
 
 
 def _add_ticket(tenant: TenantFixture, subject: str) -> int:

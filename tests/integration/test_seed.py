@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
 
 from supportdesk.agents.models import Agent
 from supportdesk.catalog.models import Category, Status, Subcategory, TicketType
@@ -20,6 +22,8 @@ from supportdesk.db.sequences import TenantSequence
 from supportdesk.db.session import Database
 from supportdesk.errors import BadRequest, NotFound
 from supportdesk.seed import SeedReport, generate_sample_data, seed_tickets
+from supportdesk.seed.generator import Batch
+from supportdesk.seed.writers import PostgresWriter, SqliteWriter
 from supportdesk.sla.models import SlaPolicy
 from supportdesk.tickets.models import Conversation, Ticket
 from tests.factories import TenantFixture, make_tenant
@@ -276,6 +280,8 @@ def test_sqlite_connections_keep_full_durability_after_seeding(tenant: TenantFix
     database = tenant.database
     if database.dialect != "sqlite":
         pytest.skip("synchronous and cache_size are SQLite pragmas")
+    with database.engine.connect() as connection:
+        engine_default = connection.exec_driver_sql("PRAGMA cache_size").scalar()
     _seed(tenant, 30, seed=8)
 
     # Check out every pooled connection at once, the seeding one among them.
@@ -291,4 +297,159 @@ def test_sqlite_connections_keep_full_durability_after_seeding(tenant: TenantFix
     finally:
         for connection in connections:
             connection.close()
-    assert settings == {(2, -65536)}
+    assert engine_default is not None
+    assert engine_default < 0  # a size in KiB, as the engine sets it
+    assert settings == {(2, engine_default)}
+
+
+def test_tickets_created_after_a_seed_continue_its_numbering(
+    client: TestClient, tenant: TenantFixture
+) -> None:
+    _seed(tenant, 25, seed=6, batch_size=10)
+
+    created = client.post("/apis/v3/tickets/create",
+                          json={"email": "after.seed@example.com", "subject": "After the seed"})
+
+    assert created.status_code == 200, created.text
+    assert created.json()["ticket_number"] == 26
+    assert [t.number for t in _tickets(tenant)] == list(range(1, 27))
+
+
+def test_search_finds_seeded_tickets_by_subject_and_contact(
+    client: TestClient, tenant: TenantFixture
+) -> None:
+    _seed(tenant, 40, seed=12, batch_size=15)
+    tickets = _tickets(tenant)
+    with tenant.database.session(tenant_id=tenant.tenant_id) as session:
+        emails = dict(session.execute(select(Contact.id, Contact.primary_email)).all())
+    target = tickets[17]
+    email = emails[target.contact_id]
+
+    by_contact = _search_numbers(client, email, codes=[6])
+    word = max(re.findall(r"[A-Za-z]{5,}", target.subject), key=len)
+    by_subject = _search_numbers(client, word, codes=[1])
+
+    # Every ticket of the contact, and every ticket whose subject has the word.
+    assert target.number in by_contact
+    assert {t.number for t in tickets if emails[t.contact_id] == email} <= set(by_contact)
+    assert target.number in by_subject
+    assert {t.number for t in tickets
+            if word.casefold() in re.findall(r"\w+", t.subject.casefold())} <= set(by_subject)
+
+
+def _search_numbers(client: TestClient, query: str, codes: list[int]) -> list[int]:
+    response = client.get("/apis/v3/tickets/search", params={
+        "search_type": "1", "search_query": json.dumps({"query": query, "search_in": codes})})
+    assert response.status_code == 200, response.text
+    return sorted(ticket["ticket_number"] for ticket in response.json()["tickets"])
+
+
+def test_seeded_custom_field_values_are_valid_for_their_fields(tenant: TenantFixture) -> None:
+    _seed(tenant, 300, seed=13, conversation_share=0.0)
+    with tenant.database.session(tenant_id=tenant.tenant_id) as session:
+        fields = {str(f.id): f for f in session.scalars(select(CustomField))}
+    seen: set[str] = set()
+    for ticket in _tickets(tenant):
+        for field_id, value in ticket.custom_fields.items():
+            field = fields[field_id]
+            seen.add(field.field_type)
+            choices = [c["value"] if isinstance(c, dict) else c for c in field.choices or []]
+            if field.field_type == "dropdown":
+                assert value in choices
+            elif field.field_type == "multi-select":
+                assert value
+                assert set(value) <= set(choices)
+                assert len(value) == len(set(value))
+            elif field.field_type in {"number"}:
+                assert isinstance(value, int)
+                assert 1 <= value <= 500
+            elif field.field_type == "decimal":
+                assert isinstance(value, float)
+                assert 1 <= value <= 1000
+            elif field.field_type == "date":
+                assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+            elif field.field_type == "checkbox":
+                assert isinstance(value, bool)
+            else:
+                assert isinstance(value, str)
+                assert value
+    assert {"dropdown", "text"} <= seen
+
+
+def test_seeding_writes_only_the_seeded_tenant(
+    tenant: TenantFixture, other_tenant: TenantFixture
+) -> None:
+    _seed(other_tenant, 30, seed=14)
+    report = _seed(tenant, 45, seed=14, batch_size=20)
+
+    with tenant.database.engine.connect() as connection:
+        per_tenant = dict(connection.execute(
+            select(Ticket.tenant_id, func.count()).group_by(Ticket.tenant_id)).all())
+        conversations = dict(connection.execute(
+            select(Conversation.tenant_id, func.count()).group_by(Conversation.tenant_id)
+        ).all())
+        if connection.dialect.name == "postgresql":
+            indexed = dict(connection.execute(text(
+                "SELECT tenant_id, count(*) FROM ticket_search GROUP BY tenant_id")).all())
+            # The staging tables of the COPY path are gone with the seed.
+            staging = connection.execute(text(
+                "SELECT count(*) FROM pg_class WHERE relname LIKE 'seed_stage_%'")).scalar()
+        else:
+            indexed = {t.tenant_id: connection.execute(text(
+                "SELECT count(*) FROM ticket_search WHERE rowid BETWEEN :low AND :high"),
+                {"low": t.tenant_id << 40, "high": ((t.tenant_id + 1) << 40) - 1}).scalar()
+                for t in (tenant, other_tenant)}
+            staging = 0
+    assert per_tenant == {other_tenant.tenant_id: 30, tenant.tenant_id: 45}
+    assert indexed == per_tenant
+    assert conversations[tenant.tenant_id] == report.conversations
+    assert staging == 0
+    assert [t.number for t in _tickets(tenant)] == list(range(1, 46))
+    assert [t.number for t in _tickets(other_tenant)] == list(range(1, 31))
+
+
+def test_postgresql_connections_are_left_as_the_engine_made_them(tenant: TenantFixture) -> None:
+    database = tenant.database
+    if database.dialect != "postgresql":
+        pytest.skip("synchronous_commit and the COPY staging tables are PostgreSQL's")
+    _seed(tenant, 30, seed=8)
+
+    # Check out every pooled connection at once, the seeding one among them.
+    pooled = database.engine.pool.checkedin()  # type: ignore[attr-defined]
+    assert pooled >= 1
+    connections = [database.engine.connect() for _ in range(pooled)]
+    try:
+        settings = {
+            (c.exec_driver_sql("SHOW synchronous_commit").scalar(),
+             c.exec_driver_sql("SELECT to_regclass('pg_temp.seed_stage_tickets')").scalar())
+            for c in connections
+        }
+    finally:
+        for connection in connections:
+            connection.close()
+    assert settings == {("on", None)}
+
+
+def test_a_failed_batch_rolls_back_alone_and_the_next_seed_continues(
+    tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = PostgresWriter if tenant.database.dialect == "postgresql" else SqliteWriter
+    real_write = writer.write
+    calls: list[int] = []
+
+    def failing_write(self: Any, session: Any, tenant_id: int, batch: Batch) -> None:
+        calls.append(batch.first)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        real_write(self, session, tenant_id, batch)
+
+    monkeypatch.setattr(writer, "write", failing_write)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _seed(tenant, 100, seed=15, batch_size=20)
+    monkeypatch.setattr(writer, "write", real_write)
+
+    assert calls == [1, 21, 41]
+    assert [t.number for t in _tickets(tenant)] == list(range(1, 41))
+    report = _seed(tenant, 10, seed=16)
+    assert (report.first_number, report.last_number) == (41, 50)
+    assert [t.number for t in _tickets(tenant)] == list(range(1, 51))

@@ -19,8 +19,10 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
 from supportdesk.attachments.storage import AttachmentStorage
+from supportdesk.catalog.snapshot import catalog_for
 from supportdesk.clock import Clock
 from supportdesk.config import Settings
+from supportdesk.db.replicas import writer_key
 from supportdesk.db.session import Database
 from supportdesk.errors import RateLimited, Unauthorized
 from supportdesk.ratelimit.buckets import Decision
@@ -173,6 +175,9 @@ def open_request_unit(
     tenant: TenantContext, *, write: bool,
 ) -> Iterator[TenantUnit]:
     with database.session(tenant_id=tenant.tenant_id, write=write) as session:
+        if write and database.replicas is not None:
+            database.replicas.watch_writes(
+                session, writer_key(tenant.tenant_id, tenant.api_key_id))
         yield TenantUnit(
             session=session, tenant_id=tenant.tenant_id, subdomain=tenant.subdomain,
             catalog_version=tenant.catalog_version, settings=settings, storage=storage,
@@ -196,7 +201,33 @@ def get_write_unit(
     yield from open_request_unit(database, settings, clock, storage, tenant, write=True)
 
 
+def get_replica_read_unit(
+    database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
+    tenant: TenantDep,
+) -> Iterator[TenantUnit]:
+    """A unit for reads that tolerate a little lag: a replica's, when one can serve.
+
+    Only lists and search use it (see ``db.replicas``): the key's own writes
+    are always visible, others' may arrive a moment later. The tenant's
+    definitions still come from the primary, so they match ``catalog_version``.
+    """
+    router = database.replicas
+    if router is None:
+        yield from open_request_unit(database, settings, clock, storage, tenant, write=False)
+        return
+    with database.session(tenant_id=tenant.tenant_id) as primary:
+        catalog = catalog_for(primary, tenant.catalog_version)
+    key = writer_key(tenant.tenant_id, tenant.api_key_id)
+    with router.read_session(tenant_id=tenant.tenant_id, key=key) as session:
+        yield TenantUnit(
+            session=session, tenant_id=tenant.tenant_id, subdomain=tenant.subdomain,
+            catalog_version=tenant.catalog_version, settings=settings, storage=storage,
+            clock=clock, _catalog=catalog,
+        )
+
+
 ReadUnit = Annotated[TenantUnit, Depends(get_read_unit)]
+ReplicaReadUnit = Annotated[TenantUnit, Depends(get_replica_read_unit)]
 WriteUnit = Annotated[TenantUnit, Depends(get_write_unit)]
 
 

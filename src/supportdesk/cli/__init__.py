@@ -16,6 +16,7 @@ from supportdesk.cli import (  # noqa: F401  (importing registers the commands)
     contracts,
     core,
     customfields,
+    exports,
     groups,
     limits,
     sla,

@@ -18,6 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from supportdesk.api.header_limits import UVICORN_HEAD_FACTOR
 from supportdesk.cli.common import TenantOption, app, base_url, deployment, print_access
 from supportdesk.config import get_settings
 from supportdesk.db.migrate import upgrade
@@ -49,8 +50,13 @@ def serve(
     settings = get_settings()
     # An import string and factory, not an app object: workers and reload
     # each build their own app in their own process.
+    # h11 (the HTTP implementation the requirements install) with a request-head
+    # limit above the application's own header limits, so that clients get
+    # their 431 JSON answer and uvicorn's plain 400 only far beyond them.
     uvicorn.run("supportdesk.app:create_app", factory=True, host=host,
-                port=port or settings.port, workers=workers, reload=reload)
+                port=port or settings.port, workers=workers, reload=reload, http="h11",
+                h11_max_incomplete_event_size=UVICORN_HEAD_FACTOR * settings.max_header_bytes,
+                timeout_worker_healthcheck=settings.worker_healthcheck_seconds)
 
 
 @app.command()

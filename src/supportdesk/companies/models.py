@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKeyConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from supportdesk.db.base import Base, Id, TenantOwned
+
+
+def fold_name(name: str) -> str:
+    """A company name as it is compared: Unicode case folding ("Straße" -> "strasse").
+
+    SQLite's lower() only folds ASCII letters, so the folded form is computed
+    here and stored in ``companies.name_folded``.
+    """
+    return name.casefold()
+
+
+def _folded_default(context: Any) -> str:
+    # Bulk inserts that give only ``name`` (the seeder's) get the folded form too.
+    return fold_name(str(context.get_current_parameters()["name"]))
 
 
 class Company(TenantOwned, Base):
@@ -16,6 +31,7 @@ class Company(TenantOwned, Base):
     __tablename__ = "companies"
     __table_args__ = (
         Index("uq_companies_tenant_name", "tenant_id", "name", unique=True),
+        Index("ix_companies_tenant_name_folded", "tenant_id", "name_folded"),
         ForeignKeyConstraint(
             ["tenant_id", "sla_policy_id"], ["sla_policies.tenant_id", "sla_policies.id"]
         ),
@@ -23,6 +39,9 @@ class Company(TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    # fold_name(name): how names are matched, case-insensitively, on both databases.
+    name_folded: Mapped[str] = mapped_column(String(600), nullable=False,
+                                             default=_folded_default)
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)

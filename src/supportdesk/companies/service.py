@@ -2,7 +2,7 @@
 
 A company owns email domains; a contact created later at one of those
 domains joins the company. Company names are unique in a helpdesk, compared
-without regard to case.
+without regard to case (Unicode case folding, through ``name_folded``).
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from supportdesk.companies.models import Company, CompanyDomain
+from supportdesk.companies.models import Company, CompanyDomain, fold_name
 from supportdesk.companies.schemas import CompanyCreate, CompanyPage, CompanyRead, CompanyUpdate
 from supportdesk.db.sequences import next_id
 from supportdesk.errors import BadRequest, Conflict, NotFound
@@ -42,10 +42,10 @@ def find_company(unit: TenantUnit, name: str, *, field: str = "name") -> Company
     wanted = query_text(name, field=field)
     if not wanted:
         return None
-    # The exact comparison also finds non-ASCII names, which SQLite's lower() leaves alone.
+    # name_folded, not lower(): SQLite's lower() leaves non-ASCII letters alone.
     return unit.session.scalars(
         select(Company)
-        .where(or_(Company.name == wanted, func.lower(Company.name) == wanted.lower()))
+        .where(Company.name_folded == fold_name(wanted))
         .order_by(Company.id)
         .limit(1)
     ).first()
@@ -89,6 +89,7 @@ def create_company(unit: TenantUnit, *, data: CompanyCreate) -> CompanyRead:
     company = Company(
         id=next_id(unit.session, "companies"),
         name=name,
+        name_folded=fold_name(name),
         sla_policy_id=_sla_policy_id(unit, data.sla),
         created_at=now,
         updated_at=now,
@@ -115,6 +116,7 @@ def update_company(unit: TenantUnit, *, name: str, changes: CompanyUpdate) -> Co
         if other is not None and other.id != company.id:
             raise Conflict(f"a company named {new_name!r} already exists")
         company.name = new_name
+        company.name_folded = fold_name(new_name)
     for attribute in _OPTIONAL_TEXT:
         if attribute in present:
             setattr(company, attribute, blank_to_none(getattr(changes, attribute)))

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+# The page cache of each SQLite connection when the caller does not say (MB).
+DEFAULT_SQLITE_CACHE_MB = 4
+# How long a writer waits for this process's other writers: busy_timeout's 30 s.
+_WRITER_WAIT_SECONDS = 30.0
+_HOLDS_TURN = "supportdesk_holds_writer_turn"
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+
+def make_engine(url: str, *, pool_size: int = 10,
+                sqlite_cache_mb: int = DEFAULT_SQLITE_CACHE_MB) -> Engine:
     """Create the engine for ``url``.
 
     SQLite runs in WAL mode with foreign keys on and ``synchronous=FULL``:
     an acknowledged write survives a crash. Its transactions are opened by us
     (``BEGIN`` or ``BEGIN IMMEDIATE``, see ``db.session``) so a writer takes
     the write lock up front instead of failing to upgrade a read lock later.
+
+    ``sqlite_cache_mb`` is each connection's private page cache: a worker
+    holds up to ``2 * pool_size`` connections, so it multiplies into the
+    worker's memory, while a page missing from it is only a read from the
+    OS file cache.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -28,14 +42,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             pool_size=pool_size,
             max_overflow=pool_size,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, cache_kib=sqlite_cache_mb * 1024)
         return engine
     return create_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, cache_kib: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Hand transaction control to the "begin" hook below.
@@ -46,13 +60,40 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("PRAGMA cache_size=-65536")
+        # Negative: a size in KiB rather than in pages.
+        cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         cursor.close()
+
+    # Writers of this process queue here, in order, before SQLite's lock: a
+    # thread waiting in SQLite's busy handler sleeps in growing steps (up to
+    # 100 ms) and leaves the lock idle after it frees, which under concurrent
+    # creates costs more than the commit itself. So only one writer per process
+    # waits in the busy handler (for other processes' writers). The turn is
+    # taken at BEGIN IMMEDIATE and given back when the connection returns to
+    # the pool, that is after its COMMIT or ROLLBACK has finished.
+    writer_turn = threading.Lock()
+
+    def _release_turn(record_info: dict[Any, Any]) -> None:
+        if record_info.pop(_HOLDS_TURN, False):
+            writer_turn.release()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        record_info = conn.connection.record_info
+        if mode != "DEFERRED" and not record_info.get(_HOLDS_TURN):
+            if not writer_turn.acquire(timeout=_WRITER_WAIT_SECONDS):
+                raise sqlite3.OperationalError("database is locked")
+            record_info[_HOLDS_TURN] = True
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _release_turn(record.record_info)
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _error: Any) -> None:
+        _release_turn(record.record_info)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from supportdesk.db.engine import make_engine
+from supportdesk.db.engine import DEFAULT_SQLITE_CACHE_MB, make_engine
 from supportdesk.db.scoping import bind_tenant
+
+if TYPE_CHECKING:
+    from supportdesk.db.replicas import ReplicaRouter
 
 
 @dataclass
@@ -19,16 +23,19 @@ class Database:
 
     ``reader`` opens plain transactions; ``writer`` opens ``BEGIN IMMEDIATE``
     on SQLite so concurrent writers queue on the lock instead of failing.
-    On PostgreSQL both are the same.
+    On PostgreSQL both are the same. ``replicas`` routes lag-tolerant reads to
+    PostgreSQL streaming replicas when any are configured (``db.replicas``).
     """
 
     engine: Engine
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
+    replicas: ReplicaRouter | None = None
 
     @classmethod
-    def from_url(cls, url: str, *, pool_size: int = 10) -> Database:
-        engine = make_engine(url, pool_size=pool_size)
+    def from_url(cls, url: str, *, pool_size: int = 10,
+                 sqlite_cache_mb: int = DEFAULT_SQLITE_CACHE_MB) -> Database:
+        engine = make_engine(url, pool_size=pool_size, sqlite_cache_mb=sqlite_cache_mb)
         return cls.from_engine(engine)
 
     @classmethod
@@ -67,4 +74,6 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        if self.replicas is not None:
+            self.replicas.dispose()
         self.engine.dispose()

@@ -165,6 +165,25 @@ def index_ticket(unit: TenantUnit, number: int) -> None:
     reindex_tickets(unit.session, unit.tenant_id, [number], unit.catalog.custom_fields)
 
 
+def index_new_ticket(unit: TenantUnit, ticket: Ticket, *, contact_name: str,
+                     contact_email: str, company_name: str | None,
+                     attachment_names: Sequence[str] = ()) -> None:
+    """Index a ticket created in the unit's transaction from what its creator holds.
+
+    A new ticket has no conversations and no older document (numbers are
+    never reused), so nothing is read and nothing deleted: one insert, the
+    same document ``index_ticket`` would build.
+    """
+    source = TicketSource(
+        number=ticket.number, subject=ticket.subject,
+        description_text=ticket.description_text, custom_fields=ticket.custom_fields,
+        contact_name=contact_name, contact_email=contact_email, company_name=company_name,
+        attachment_names=attachment_names,
+    )
+    document = build_document(source, word_fields(unit.catalog.custom_fields))
+    write_documents(unit.session, unit.tenant_id, [(ticket.number, document)], replace=False)
+
+
 def reindex_contact_tickets(unit: TenantUnit, contact_id: int) -> None:
     """Rebuild the documents of a contact's tickets (after a rename)."""
     numbers = unit.session.scalars(select(Ticket.number).where(Ticket.contact_id == contact_id))

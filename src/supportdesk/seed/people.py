@@ -96,6 +96,11 @@ def create_people(
     connection = session.connection()
     connection.execute(insert(table_of(Company)), companies)
     connection.execute(insert(table_of(CompanyDomain)), domains)
+    if connection.dialect.name == "postgresql":
+        # Each contact's foreign key check looks its company up: with no
+        # statistics yet (a fresh database) the planner may scan the tenant's
+        # companies for it instead of using the primary key.
+        connection.exec_driver_sql("ANALYZE companies")
     company_by_domain.update(new_domains)
 
     first_contact = allocate(session, "contacts", contacts)

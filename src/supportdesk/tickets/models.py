@@ -57,6 +57,12 @@ class Ticket(TenantOwned, Base):
         Index("ix_tickets_tenant_company", "tenant_id", "company_id", "created_at"),
         Index("ix_tickets_tenant_type", "tenant_id", "type_id", "created_at"),
         Index("ix_tickets_tenant_category", "tenant_id", "category_id", "subcategory_id"),
+        Index("ix_tickets_tenant_subcategory", "tenant_id", "subcategory_id", "created_at"),
+        # Every filter key that names a column, then the order: a count or a page
+        # filtered on several keys seeks here and reads index entries, not tickets.
+        Index("ix_tickets_tenant_facets", "tenant_id", "status_id", "priority", "group_id",
+              "type_id", "assignee_id", "category_id", "subcategory_id", "source",
+              "created_at", "number"),
         Index("ix_tickets_tenant_source", "tenant_id", "source", "created_at"),
     )
 
@@ -121,3 +127,20 @@ class Conversation(TenantOwned, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     email_bounce_type: Mapped[str | None] = mapped_column(String(50), nullable=True)
     email_bounce_status: Mapped[str | None] = mapped_column(String(50), nullable=True)
+
+
+class TicketCount(TenantOwned, Base):
+    """How many of the tenant's tickets have one value of one filterable attribute.
+
+    Kept in the transaction that creates or changes a ticket
+    (``tickets/counters.py``) so that the list's ``count`` for no filter or
+    one filter key is a sum of a few rows instead of a count over every
+    ticket. ``dimension`` is a filter key (``status``, ``priority``, ...) or
+    ``all`` (value 0: every ticket); ``value`` is the id or code, -1 for unset.
+    """
+
+    __tablename__ = "ticket_counts"
+
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(Id, primary_key=True)
+    count: Mapped[int] = mapped_column(Id, nullable=False)

@@ -19,32 +19,25 @@ from supportdesk.catalog.snapshot import Catalog, SlaDef
 from supportdesk.companies.models import Company
 from supportdesk.contacts.models import Contact
 from supportdesk.contacts.service import find_or_create_contact
-from supportdesk.customfields.service import validate_values
 from supportdesk.db.sequences import next_id
 from supportdesk.errors import BadRequest, NotFound
-from supportdesk.search.index import SEARCHED_CHANGES, index_ticket
-from supportdesk.sla.models import NO_SLA_POLICY
+from supportdesk.search.index import SEARCHED_CHANGES, index_new_ticket, index_ticket
 from supportdesk.surveys.responses import latest_sent_surveys
 from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.text import (
     blank_to_none,
     html_to_text,
-    is_single_line,
     normalize_email,
-    sanitize_html,
 )
+from supportdesk.tickets import counters, fields
 from supportdesk.tickets.models import Ticket
 from supportdesk.unit import TenantUnit
 
-PRIORITIES = {1: "Low", 5: "Medium", 10: "High", 20: "Urgent"}
 SOURCES = {1: "Email", 5: "Microsoft Teams", 6: "Support Portal", 7: "Phone/Other",
            12: "Web Form", 13: "Web Widget", 15: "API", 16: "Chat Widget AI agent",
            17: "Teams AI agent", 18: "Support Portal AI agent"}
 SOURCE_API = 15
 DEFAULT_PRIORITY = 1
-MAX_SUBJECT = 500
-MAX_DESCRIPTION = 1_000_000
-UNASSIGN = "--"
 
 
 @dataclass
@@ -156,30 +149,34 @@ def create_ticket(unit: TenantUnit, draft: NewTicket,
     catalog = unit.catalog
     uploads = uploads or []
     check_uploads(unit, uploads)
-    subject = _subject(draft.subject)
-    description = _description(draft.description_html)
-    status = _status(catalog, draft.status) if draft.status is not None \
+    subject = fields.subject(draft.subject)
+    description = fields.description(draft.description_html)
+    status = fields.status_named(catalog, draft.status) if draft.status is not None \
         else catalog.default_status
     if status is None:
         raise BadRequest("this helpdesk has no statuses defined; add one first")
-    priority = _priority(draft.priority) if draft.priority is not None else DEFAULT_PRIORITY
-    custom = _custom(catalog, draft.custom_fields, draft.custom_field_prefix)
-    type_id = _named_id(catalog.type_by_name, draft.type, "type")
-    group_id = _named_id(catalog.group_by_name, draft.group, "group")
-    assignee_id = _assignee(catalog, draft.assignee_email)
-    category_id, subcategory_id = _category(catalog, draft.category, draft.subcategory, None)
-    watchers = _watchers(catalog, draft.watchers or [], "watchers")
+    priority = fields.priority(draft.priority) if draft.priority is not None else DEFAULT_PRIORITY
+    custom = fields.custom_values(catalog, draft.custom_fields, draft.custom_field_prefix)
+    type_id = fields.named_id(catalog.type_by_name, draft.type, "type")
+    group_id = fields.named_id(catalog.group_by_name, draft.group, "group")
+    assignee_id = fields.assignee_id(catalog, draft.assignee_email)
+    category_id, subcategory_id = fields.category_ids(catalog, draft.category,
+                                                      draft.subcategory, None)
+    watchers = fields.watchers(catalog, draft.watchers or [], "watchers")
     share_to = [normalize_email(e, field="share_to") for e in (draft.share_to or [])]
+    # Everything above is checked without the database; SQLite's write lock is
+    # taken by the first statement below and held until the commit.
+    description_text = html_to_text(description) if description else None
     contact = find_or_create_contact(unit, email=draft.contact_email, field="email")
     for address in share_to:
         find_or_create_contact(unit, email=address, field="share_to")
     now = unit.clock.now()
-    policy = _policy_for_company(unit, catalog, contact.company_id)
+    company_name, policy = _company_and_policy(unit, catalog, contact.company_id)
     ticket = Ticket(
         number=next_id(unit.session, "tickets"),
         subject=subject,
         description_html=description,
-        description_text=html_to_text(description) if description else None,
+        description_text=description_text,
         status_id=status.id,
         priority=priority,
         type_id=type_id,
@@ -198,50 +195,59 @@ def create_ticket(unit: TenantUnit, draft: NewTicket,
         first_assigned_at=now if assignee_id is not None else None,
         conversation_count=0,
         custom_fields={k: v for k, v in custom.items() if v is not None},
-        watchers=_dedupe(watchers),
-        share_to=_dedupe(share_to),
+        watchers=fields.dedupe(watchers),
+        share_to=fields.dedupe(share_to),
     )
     _apply_status_events(ticket, status.category, now)
     unit.session.add(ticket)
     unit.session.flush()
-    if uploads:
-        store_uploads(unit, ticket_number=ticket.number, conversation_position=None,
-                      uploads=uploads)
-    index_ticket(unit, ticket.number)
+    stored = store_uploads(unit, ticket_number=ticket.number, conversation_position=None,
+                           uploads=uploads) if uploads else []
+    index_new_ticket(unit, ticket, contact_name=contact.name,
+                     contact_email=contact.primary_email, company_name=company_name,
+                     attachment_names=[a.file_name for a in stored])
+    counters.ticket_added(unit.session, ticket)
     unit.commit()
-    return view_ticket(unit, ticket)
+    # Answered from what was just written: reading it back would open another
+    # transaction (and on SQLite queue for the write lock again).
+    return TicketView(ticket=ticket, contact_email=contact.primary_email,
+                      contact_name=contact.name, company_name=company_name,
+                      attachments=stored)
 
 
 def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> TicketView:
     """Apply a partial update and commit; ``--`` clears assignee, group and categories."""
     catalog = unit.catalog
     ticket = get_ticket(unit, number, for_update=True)
+    counted_before = counters.snapshot(ticket)
     present = changes.present
     now = unit.clock.now()
     if "subject" in present:
-        ticket.subject = _subject(changes.subject)
+        ticket.subject = fields.subject(changes.subject)
     if "description" in present:
-        description = _description(changes.description_html)
+        description = fields.description(changes.description_html)
         ticket.description_html = description
         ticket.description_text = html_to_text(description) if description else None
     if "priority" in present:
         if changes.priority is None:
             raise BadRequest("priority cannot be cleared; use 1, 5, 10 or 20")
-        ticket.priority = _priority(changes.priority)
+        ticket.priority = fields.priority(changes.priority)
     if "type" in present:
-        ticket.type_id = _named_id(catalog.type_by_name, _unassign(changes.type), "type")
+        ticket.type_id = fields.named_id(catalog.type_by_name, fields.unassign(changes.type),
+                                         "type")
     if "group" in present:
-        ticket.group_id = _named_id(catalog.group_by_name, _unassign(changes.group), "group")
+        ticket.group_id = fields.named_id(catalog.group_by_name,
+                                          fields.unassign(changes.group), "group")
     if "assign_to" in present:
-        ticket.assignee_id = _assignee(catalog, _unassign(changes.assignee_email))
+        ticket.assignee_id = fields.assignee_id(catalog, fields.unassign(changes.assignee_email))
         if ticket.assignee_id is not None and ticket.first_assigned_at is None:
             ticket.first_assigned_at = now
     if "category" in present or "sub_category" in present:
-        category = _unassign(changes.category) if "category" in present else (
+        category = fields.unassign(changes.category) if "category" in present else (
             catalog.category_by_id[ticket.category_id].name if ticket.category_id else None)
-        subcategory = _unassign(changes.subcategory) if "sub_category" in present else None
+        subcategory = fields.unassign(changes.subcategory) if "sub_category" in present else None
         keep_sub = ticket.subcategory_id if "sub_category" not in present else None
-        ticket.category_id, ticket.subcategory_id = _category(
+        ticket.category_id, ticket.subcategory_id = fields.category_ids(
             catalog, category, subcategory, keep_sub)
     if "contact_email" in present:
         if not changes.contact_email:
@@ -250,11 +256,11 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
         ticket.contact_id = contact.id
         ticket.company_id = contact.company_id
     if "sla" in present:
-        policy = _policy_by_name(catalog, changes.sla)
+        policy = fields.policy_by_name(catalog, changes.sla)
         ticket.sla_policy_id = policy.id if policy else None
         ticket.due_at = _due(ticket.created_at, policy)
     if "custom_fields" in present:
-        custom = _custom(catalog, changes.custom_fields, changes.custom_field_prefix)
+        custom = fields.custom_values(catalog, changes.custom_fields, changes.custom_field_prefix)
         merged = dict(ticket.custom_fields)
         for key, value in custom.items():
             if value is None:
@@ -263,19 +269,19 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
                 merged[key] = value
         ticket.custom_fields = merged
     if "watchers" in present:
-        added = _watchers(catalog, changes.watchers_add, "watchers.add")
+        added = fields.watchers(catalog, changes.watchers_add, "watchers.add")
         removed = {normalize_email(e, field="watchers.remove") for e in changes.watchers_remove}
-        ticket.watchers = _dedupe([w for w in ticket.watchers if w not in removed] + added)
+        ticket.watchers = fields.dedupe([w for w in ticket.watchers if w not in removed] + added)
     if "share_to" in present:
         added = [normalize_email(e, field="share_to.add") for e in changes.share_to_add]
         for address in added:
             find_or_create_contact(unit, email=address, field="share_to.add")
         removed = {normalize_email(e, field="share_to.remove") for e in changes.share_to_remove}
-        ticket.share_to = _dedupe([s for s in ticket.share_to if s not in removed] + added)
+        ticket.share_to = fields.dedupe([s for s in ticket.share_to if s not in removed] + added)
     if "status" in present:
         if changes.status is None:
             raise BadRequest("status cannot be cleared")
-        status = _status(catalog, changes.status)
+        status = fields.status_named(catalog, changes.status)
         if status.id != ticket.status_id:
             ticket.status_id = status.id
             _apply_status_events(ticket, status.category, now)
@@ -283,6 +289,7 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
     unit.session.flush()
     if present & SEARCHED_CHANGES:
         index_ticket(unit, ticket.number)
+    counters.ticket_changed(unit.session, counted_before, ticket)
     unit.commit()
     return view_ticket(unit, ticket)
 
@@ -320,125 +327,20 @@ def _due(start: datetime, policy: SlaDef | None) -> datetime | None:
     return start + timedelta(minutes=policy.resolution_minutes)
 
 
-def _policy_for_company(unit: TenantUnit, catalog: Catalog, company_id: int | None) \
-        -> SlaDef | None:
-    if company_id is not None:
-        policy_id = unit.session.scalar(
-            select(Company.sla_policy_id).where(Company.id == company_id))
-        if policy_id is not None and policy_id in catalog.sla_by_id:
-            return catalog.sla_by_id[policy_id]
-    return catalog.default_sla
+def _company_and_policy(unit: TenantUnit, catalog: Catalog, company_id: int | None) \
+        -> tuple[str | None, SlaDef | None]:
+    """The company's name and the SLA policy its new tickets get, in one query.
 
-
-def _policy_by_name(catalog: Catalog, name: str | None) -> SlaDef | None:
-    text = blank_to_none(name)
-    if text is None or text.casefold() == NO_SLA_POLICY.casefold():
-        return None
-    if text.casefold() == "helpdesk default":
-        return catalog.default_sla
-    policy = catalog.sla_by_name.get(text.casefold())
-    if policy is None:
-        known = ", ".join(p.name for p in catalog.sla_policies) or "none"
-        raise BadRequest(f"sla: no SLA policy named {text!r} (policies: {known})")
-    return policy
-
-
-def _subject(value: str | None) -> str:
-    text = blank_to_none(value)
-    if text is None:
-        raise BadRequest("subject is required and must not be empty")
-    if len(text) > MAX_SUBJECT:
-        raise BadRequest(f"subject is longer than {MAX_SUBJECT} characters")
-    if not is_single_line(text):
-        raise BadRequest("subject must be one line: it contains a line break or another "
-                         "control character")
-    return text
-
-
-def _description(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if len(value) > MAX_DESCRIPTION:
-        raise BadRequest(f"description is longer than {MAX_DESCRIPTION} characters")
-    return blank_to_none(sanitize_html(value))
-
-
-def _priority(value: int) -> int:
-    if value not in PRIORITIES:
-        raise BadRequest(f"priority must be 1 (Low), 5 (Medium), 10 (High) or 20 (Urgent), "
-                         f"got {value!r}")
-    return value
-
-
-def _status(catalog: Catalog, name: str) -> Any:
-    status = catalog.status_by_name.get(name.strip().casefold())
-    if status is None:
-        known = ", ".join(s.name for s in catalog.statuses)
-        raise BadRequest(f"status: no status named {name!r} (statuses: {known})")
-    return status
-
-
-def _unassign(value: str | None) -> str | None:
-    text = blank_to_none(value)
-    if text is None or text.replace(" ", "") == UNASSIGN:
-        return None
-    return text
-
-
-def _named_id(mapping: dict[str, Any], name: str | None, what: str) -> int | None:
-    text = blank_to_none(name)
-    if text is None:
-        return None
-    item = mapping.get(text.casefold())
-    if item is None:
-        known = ", ".join(sorted(v.name for v in mapping.values())) or "none defined"
-        raise BadRequest(f"{what}: no {what} named {text!r} (known: {known})")
-    return int(item.id)
-
-
-def _assignee(catalog: Catalog, email: str | None) -> int | None:
-    text = blank_to_none(email)
-    if text is None:
-        return None
-    agent = catalog.agent_by_email.get(text.casefold())
-    if agent is None or not agent.is_active:
-        raise BadRequest(f"assign_to: no active agent with email {text!r}")
-    return agent.id
-
-
-def _category(catalog: Catalog, category: str | None, subcategory: str | None,
-              keep_subcategory_id: int | None) -> tuple[int | None, int | None]:
-    category_id = _named_id(catalog.category_by_name, category, "category")
-    sub_name = blank_to_none(subcategory)
-    if sub_name is None:
-        if keep_subcategory_id is not None and category_id is not None:
-            kept = catalog.subcategory_by_id.get(keep_subcategory_id)
-            if kept is not None and kept.category_id == category_id:
-                return category_id, keep_subcategory_id
-        return category_id, None
-    if category_id is None:
-        raise BadRequest("sub_category needs a category: send category with it")
-    sub = catalog.subcategory(category_id, sub_name)
-    if sub is None:
-        raise BadRequest(f"sub_category: {sub_name!r} is not a subcategory of "
-                         f"{catalog.category_by_id[category_id].name!r}")
-    return category_id, sub.id
-
-
-def _custom(catalog: Catalog, values: dict[str, Any] | None, prefix: str) -> dict[str, Any]:
-    return validate_values(catalog, values, prefix=prefix)
-
-
-def _watchers(catalog: Catalog, emails: list[str], what: str) -> list[str]:
-    result: list[str] = []
-    for email in emails:
-        address = normalize_email(email, field=what)
-        if address not in catalog.agent_by_email:
-            raise BadRequest(f"{what}: {address!r} is not an agent of this helpdesk")
-        result.append(address)
-    return result
-
-
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
-
+    A company's own policy wins over the helpdesk default.
+    """
+    if company_id is None:
+        return None, catalog.default_sla
+    row = unit.session.execute(
+        select(Company.name, Company.sla_policy_id).where(Company.id == company_id)
+    ).one_or_none()
+    if row is None:
+        return None, catalog.default_sla
+    name, policy_id = row
+    if policy_id is not None and policy_id in catalog.sla_by_id:
+        return name, catalog.sla_by_id[policy_id]
+    return name, catalog.default_sla

@@ -10,6 +10,7 @@ from supportdesk.api.admin.routes import (
     catalog,
     contracts,
     customfields,
+    exports,
     groups,
     limits,
     sla,
@@ -21,7 +22,7 @@ ADMIN_PREFIX = "/apis/admin"
 
 ROUTE_MODULES = (
     agents, groups, catalog, customfields, sla, surveys, contracts, time_entries, apikeys,
-    limits,
+    limits, exports,
 )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from supportdesk.api.deps import ReadUnit, WriteUnit
+from supportdesk.api.deps import ReadUnit, ReplicaReadUnit, WriteUnit
 from supportdesk.api.v3 import params
 from supportdesk.api.v3.companies_wire import (
     COMPANY_EXAMPLE,
@@ -42,7 +42,7 @@ def _ok(description: str, example: dict[str, Any]) -> dict[int | str, dict[str, 
                **READ_ERRORS},
 )
 def get_companies(
-    unit: ReadUnit,
+    unit: ReplicaReadUnit,
     offset: Annotated[str | None, Query(description="Skip this many companies; pages hold "
                                         "30.")] = None,
 ) -> Response:

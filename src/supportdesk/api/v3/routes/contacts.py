@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from supportdesk.api.deps import ReadUnit, WriteUnit
+from supportdesk.api.deps import ReadUnit, ReplicaReadUnit, WriteUnit
 from supportdesk.api.v3 import params
 from supportdesk.api.v3.contacts_wire import (
     CONTACT_EXAMPLE,
@@ -47,7 +47,7 @@ PrimaryEmail = Annotated[str | None, Query(description="The primary email addres
                **READ_ERRORS},
 )
 def get_contacts(
-    unit: ReadUnit,
+    unit: ReplicaReadUnit,
     offset: Annotated[str | None, Query(description="Skip this many contacts; pages hold "
                                         "30.")] = None,
     company: Annotated[str | None, Query(description="Only the contacts of the company with "

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from supportdesk.api.deps import ReadUnit, TicketQuotaDep
+from supportdesk.api.deps import ReplicaReadUnit, TicketQuotaDep
 from supportdesk.api.v3 import examples
 from supportdesk.api.v3.docs import READ_ERRORS
 from supportdesk.api.v3.params import choice, flag, offset
@@ -47,7 +47,7 @@ ADVANCED_EXAMPLE = ('{"search_term": [{"query": "printer", "search_in": ["subjec
 )
 def get_ticket_search(
     request: Request,
-    unit: ReadUnit,
+    unit: ReplicaReadUnit,
     quota: TicketQuotaDep,
     search_type: Annotated[str | None, Query(description="1 simple (default), 2 advanced")]
     = None,

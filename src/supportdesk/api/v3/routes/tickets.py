@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
-from supportdesk.api.deps import ReadUnit, TicketQuotaDep, WriteUnit
+from supportdesk.api.deps import ReadUnit, ReplicaReadUnit, TicketQuotaDep, WriteUnit
 from supportdesk.api.v3 import examples
 from supportdesk.api.v3.docs import READ_ERRORS, WRITE_ERRORS
 from supportdesk.api.v3.params import choice, flag, offset, ticket_number
@@ -76,7 +76,7 @@ def new_ticket(body: CreateTicketBody) -> NewTicket:
 )
 def get_ticket_list(
     request: Request,
-    unit: ReadUnit,
+    unit: ReplicaReadUnit,
     quota: TicketQuotaDep,
     ticket_count: Annotated[str | None, Query(description="30, 50 or 100")] = None,
     offset_: Annotated[str | None, Query(alias="offset", description="Records to skip")] = None,

@@ -1,0 +1,142 @@
+"""Denormalised ticket counts: the list's ``count`` without counting a million rows.
+
+``ticket_counts`` holds, per tenant, one row per (filter key, value) with the
+number of tickets that have it, plus the ``all`` row. Every path that adds
+tickets or changes a counted attribute updates the rows in its own
+transaction, through this module only:
+
+- the ticket service calls ``ticket_added`` / ``ticket_changed`` just before
+  it commits;
+- bulk inserts (the seeder) call ``rows_added`` with the rows they inserted,
+  in the same transaction, or ``rebuild_counts`` once at the end.
+
+Each change is one upsert per row, ``count = count + delta``, so concurrent
+transactions never lose an update (PostgreSQL's row lock serialises them;
+SQLite has one writer at a time). Rows are touched in sorted order so two
+transactions cannot deadlock on them.
+
+Counts answer no filter and one filter key of ``ID_KEYS`` without
+``updated_since``; everything else is counted in SQL (``listing``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from supportdesk.db.scoping import current_tenant
+from supportdesk.tickets.filters import ID_KEYS, Resolved, key_column
+from supportdesk.tickets.models import Ticket, TicketCount
+
+TOTAL = "all"
+UNSET_VALUE = -1
+# Filter key -> the attribute of a ticket (and the key of a bulk-inserted row).
+ATTRIBUTES: dict[str, str] = {key: key_column(key).key for key in ID_KEYS}
+
+Point = tuple[str, int]
+
+_UPSERT = text(
+    "INSERT INTO ticket_counts (tenant_id, dimension, value, count) "
+    "VALUES (:tenant_id, :dimension, :value, :delta) "
+    "ON CONFLICT (tenant_id, dimension, value) DO UPDATE "
+    "SET count = ticket_counts.count + :delta"
+)
+
+
+def points(values: Mapping[str, Any]) -> list[Point]:
+    """The counter rows one ticket adds to: ``all`` and one per counted key.
+
+    ``values`` maps ticket attribute names (``status_id``, ``priority``, ...)
+    to their values, as a ticket row or ``snapshot`` has them.
+    """
+    found: list[Point] = [(TOTAL, 0)]
+    for key, attribute in ATTRIBUTES.items():
+        value = values.get(attribute)
+        found.append((key, UNSET_VALUE if value is None else int(value)))
+    return found
+
+
+def snapshot(ticket: Ticket) -> dict[str, Any]:
+    """The counted attributes of ``ticket`` now (taken before an update changes them)."""
+    return {attribute: getattr(ticket, attribute) for attribute in ATTRIBUTES.values()}
+
+
+def ticket_added(session: Session, ticket: Ticket) -> None:
+    """Count a newly created ticket."""
+    _apply(session, Counter(points(snapshot(ticket))))
+
+
+def ticket_changed(session: Session, before: Mapping[str, Any], ticket: Ticket) -> None:
+    """Move a changed ticket from the rows of ``before`` (its ``snapshot``) to its own."""
+    deltas: Counter[Point] = Counter(points(snapshot(ticket)))
+    deltas.subtract(points(before))
+    _apply(session, deltas)
+
+
+def rows_added(session: Session, rows: Sequence[Sequence[Any]],
+               columns: Sequence[str]) -> None:
+    """Count tickets that were bulk-inserted as ``rows``, tuples in ``columns`` order.
+
+    For the seeder: call it in the transaction that inserted the rows.
+    """
+    deltas: Counter[Point] = Counter()
+    if rows:
+        deltas[(TOTAL, 0)] = len(rows)
+    for key, attribute in ATTRIBUTES.items():
+        at = columns.index(attribute)
+        for value, count in Counter(row[at] for row in rows).items():
+            deltas[(key, UNSET_VALUE if value is None else int(value))] += count
+    _apply(session, deltas)
+
+
+def rebuild_counts(session: Session) -> None:
+    """Recount the session's tenant from its tickets (after bulk changes, or to repair)."""
+    tenant_id = current_tenant(session)
+    session.execute(delete(TicketCount))
+    rows: list[dict[str, Any]] = []
+    total = session.scalar(select(func.count()).select_from(Ticket)) or 0
+    if total:
+        rows.append({"tenant_id": tenant_id, "dimension": TOTAL, "value": 0, "count": total})
+    for key in ID_KEYS:
+        column = key_column(key)
+        for value, count in session.execute(
+            select(column, func.count()).group_by(column).order_by(column)
+        ):
+            rows.append({"tenant_id": tenant_id, "dimension": key,
+                         "value": UNSET_VALUE if value is None else int(value),
+                         "count": count})
+    if rows:
+        session.execute(insert(TicketCount), rows)
+
+
+def total_count(session: Session) -> int:
+    """All of the tenant's tickets."""
+    return _sum(session, TOTAL, [0])
+
+
+def key_count(session: Session, key: str, resolved: Resolved) -> int:
+    """The tenant's tickets whose ``key`` (one of ``ID_KEYS``) matches ``resolved``."""
+    wanted = list(resolved.ids) + ([UNSET_VALUE] if resolved.unset else [])
+    return _sum(session, key, wanted) if wanted else 0
+
+
+def _sum(session: Session, dimension: str, values: list[int]) -> int:
+    total = session.scalar(
+        select(func.coalesce(func.sum(TicketCount.count), 0))
+        .where(TicketCount.dimension == dimension, TicketCount.value.in_(values))
+    )
+    return int(total or 0)
+
+
+def _apply(session: Session, deltas: Mapping[Point, int]) -> None:
+    tenant_id = current_tenant(session)
+    changes = [
+        {"tenant_id": tenant_id, "dimension": dimension, "value": value, "delta": delta}
+        for (dimension, value), delta in sorted(deltas.items()) if delta
+    ]
+    if changes:
+        session.execute(_UPSERT, changes)
