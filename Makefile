@@ -44,10 +44,10 @@ typecheck: install-dev
 	$(BIN)/mypy src
 
 test-sqlite: install-dev
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15
 
 test-postgres: install-dev
-	SUPPORTDESK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+	SUPPORTDESK_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider --durations=15
 
 ## Issue #5's benchmark (docs/benchmarks.md): 1,000,000 tickets on SQLite and PostgreSQL
 ## (install-dev: the harness uses httpx2).

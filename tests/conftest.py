@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
-from supportdesk.app import create_app
+from supportdesk.app import bind_app, build_app
 from supportdesk.catalog.snapshot import clear_cache
 from supportdesk.clock import FixedClock
 from supportdesk.config import Settings
@@ -132,9 +133,21 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def built_app() -> FastAPI:
+    """The routes and middleware, built once: building is most of an app's cost.
+
+    Its request limits are the defaults, as in ``settings``; a test that needs
+    other limits builds its own app with ``create_app``.
+    """
+    return build_app(Settings(database_url="sqlite://", base_domain="localhost"))
+
+
 @pytest.fixture
-def app_client(database: Database, settings: Settings, clock: FixedClock) -> Iterator[TestClient]:
-    app = create_app(settings, database=database, clock=clock)
+def app_client(built_app: FastAPI, database: Database, settings: Settings,
+               clock: FixedClock) -> Iterator[TestClient]:
+    app = built_app
+    bind_app(app, settings, database=database, clock=clock)
     with TestClient(app, base_url="http://acme.localhost", raise_server_exceptions=False) as c:
         yield c
 

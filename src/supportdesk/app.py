@@ -81,6 +81,30 @@ def create_app(
 ) -> FastAPI:
     """The supportdesk application for ``settings`` (the environment by default)."""
     settings = settings or get_settings()
+    app = build_app(settings)
+    bind_app(app, settings, database=database, clock=clock)
+    return app
+
+
+def bind_app(app: FastAPI, settings: Settings, *, database: Database | None = None,
+             clock: Clock = system_clock) -> None:
+    """Give a built application what it serves with: settings, database, clock, storage.
+
+    Separate from ``build_app`` because building the routes is the costly part
+    (FastAPI analyses every endpoint's signature); a test suite builds once and
+    binds a fresh database and clock for every test.
+    """
+    app.state.settings = settings
+    app.state.database = database or Database.from_url(
+        settings.database_url, sqlite_cache_mb=settings.sqlite_cache_mb)
+    attach_replicas(app.state.database, settings, clock)
+    app.state.clock = clock
+    app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)
+    app.state.rate_limiter = RateLimiter.from_settings(settings, app.state.database)
+
+
+def build_app(settings: Settings) -> FastAPI:
+    """The routes, error handlers and middleware; ``settings`` sets the request limits."""
     app = FastAPI(
         title="supportdesk API (Desk365 v3 compatible)",
         version=__version__,
@@ -90,13 +114,6 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.database = database or Database.from_url(
-        settings.database_url, sqlite_cache_mb=settings.sqlite_cache_mb)
-    attach_replicas(app.state.database, settings, clock)
-    app.state.clock = clock
-    app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)
-    app.state.rate_limiter = RateLimiter.from_settings(settings, app.state.database)
     install_error_handlers(app)
     app.include_router(build_v3_router())
     app.include_router(build_admin_router())
