@@ -76,7 +76,7 @@ SEARCH_QUERY = {"query": "printer", "search_in": [1, 2]}
 
 TARGETS = {
     "list_filtered_100": "throughput >= 50% of its floor, p99 <= 25 ms",
-    "count": "<= 5 ms unfiltered or one key, <= 25 ms all keys",
+    "count": "<= 5 ms unfiltered or one key, <= 25 ms any combination",
     "list_offset": "<= 3x the cost of the first page",
     "create": ">= 500 tickets/s (synchronous=FULL on SQLite)",
     "seed": "1,000,000 tickets <= 90 s",
@@ -432,6 +432,11 @@ class Floor:
 
 # --- count through the listing code ----------------------------------------------------
 
+def count_target_ms(name: str) -> float:
+    """Issue #5: 5 ms unfiltered or with one filter key, 25 ms for any combination."""
+    return 5.0 if name == "count unfiltered" or "one key" in name else 25.0
+
+
 def count_timings(url: str, env: dict[str, str], seconds: float) -> list[Timing]:
     """The listing's count query alone (filters resolved as a list call resolves them)."""
     os.environ.update({k: v for k, v in env.items() if k.startswith("SUPPORTDESK_")})
@@ -684,7 +689,7 @@ def markdown(result: dict[str, Any], info: dict[str, Any]) -> str:
               "thread, in process):", "", "| filter | p50 ms | p99 ms | target |",
               "| --- | ---: | ---: | --- |"]
     for row in result["count"]:
-        target = "<= 25 ms" if row["name"].endswith("all keys") else "<= 5 ms"
+        target = f"<= {count_target_ms(row['name']):g} ms"
         lines.append(f"| {row['name'].removeprefix('count ')} | {fmt(row['p50_ms'], 2)} | "
                      f"{fmt(row['p99_ms'], 2)} | {target} |")
     lines += ["", targets(result)]
@@ -709,10 +714,10 @@ def targets(result: dict[str, Any]) -> str:
         line((filtered["p99_ms"] or 1e9) <= 25,
              f"filtered list of 100 p99 {fmt(filtered['p99_ms'], 2)} ms (<= 25 ms)")
     for row in result["count"]:
-        limit = 25.0 if row["name"].endswith("all keys") else 5.0
+        limit = count_target_ms(row["name"])
         if row["p50_ms"] > limit:
             line(False, f"{row['name']}: p50 {row['p50_ms']:.2f} ms (<= {limit:.0f} ms)")
-    if all(row["p50_ms"] <= (25.0 if row["name"].endswith("all keys") else 5.0)
+    if all(row["p50_ms"] <= count_target_ms(row["name"])
            for row in result["count"]):
         line(True, "every count within its limit")
     first, deep = http.get("list"), http.get("list_offset")
