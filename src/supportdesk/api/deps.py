@@ -47,22 +47,28 @@ api_key_header = APIKeyHeader(
 )
 
 
-def get_database(request: Request) -> Database:
+# The accessors below are ``async def`` on purpose: FastAPI runs a plain ``def``
+# dependency in the thread pool, and a hop there and back costs more than
+# these reads of ``app.state`` (docs/benchmarks.md, Request path). Only
+# dependencies that touch the database or a counter store are plain ``def``.
+
+
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_storage(request: Request) -> AttachmentStorage:
+async def get_storage(request: Request) -> AttachmentStorage:
     storage: AttachmentStorage = request.app.state.storage
     return storage
 
@@ -73,7 +79,7 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 StorageDep = Annotated[AttachmentStorage, Depends(get_storage)]
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
@@ -145,6 +151,8 @@ def get_tenant_context(
         raise
     request.state.tenant = context
     plan = tenant_plan(database, limiter, context.tenant_id)
+    # For the ticket quota, which then needs no database of its own.
+    request.state.plan = plan
     cost = call_cost(request, plan)
     if plan.is_unlimited or cost == 0:
         return context
@@ -263,12 +271,12 @@ class TicketQuota:
                           f"allowance is {self.plan.tickets_per_hour} tickets per hour)")
 
 
-def get_ticket_quota(
-    request: Request, database: DatabaseDep, clock: ClockDep, limiter: RateLimiterDep,
-    tenant: TenantDep,
+async def get_ticket_quota(
+    request: Request, clock: ClockDep, limiter: RateLimiterDep, tenant: TenantDep,
 ) -> TicketQuota:
-    return TicketQuota(request, limiter, tenant_plan(database, limiter, tenant.tenant_id),
-                       tenant, epoch_seconds(clock.now()))
+    """The key's ticket allowance, with the plan its authentication just read."""
+    plan: Plan = request.state.plan
+    return TicketQuota(request, limiter, plan, tenant, epoch_seconds(clock.now()))
 
 
 TicketQuotaDep = Annotated[TicketQuota, Depends(get_ticket_quota)]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData
+from typing import Any, cast
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
@@ -37,3 +39,8 @@ class TenantOwned:
         return mapped_column(
             Id, ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True, sort_order=-100
         )
+
+
+def table_of(model: type[Any]) -> Table:
+    """The Core table behind a mapped class (bulk inserts, prebuilt hot-path queries)."""
+    return cast(Table, model.__table__)

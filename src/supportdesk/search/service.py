@@ -38,7 +38,7 @@ from supportdesk.search.models import (
 )
 from supportdesk.search.query import ADVANCED_FIELDS, Chunk, SearchRequest, Term
 from supportdesk.surveys.responses import latest_sent_surveys
-from supportdesk.tickets.listing import TicketPage
+from supportdesk.tickets.listing import ListedTicket, TicketPage
 from supportdesk.tickets.models import Ticket
 from supportdesk.unit import TenantUnit
 
@@ -223,7 +223,7 @@ def search_tickets(unit: TenantUnit, request: SearchRequest, page: SearchPage) -
     if not page.with_description:
         statement = statement.options(defer(Ticket.description_html),
                                       defer(Ticket.description_text))
-    rows: list[tuple[Ticket, str, str, str | None]] = []
+    rows: list[ListedTicket] = []
     if total > page.offset:
         rows = [(row[0], row[1], row[2], row[3]) for row in unit.session.execute(statement)]
     surveys = latest_sent_surveys(unit, [row[0].number for row in rows]) \

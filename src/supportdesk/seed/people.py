@@ -6,13 +6,14 @@ import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from supportdesk.companies.models import Company, CompanyDomain
 from supportdesk.contacts.models import Contact, ContactEmail
+from supportdesk.db.base import table_of
 from supportdesk.db.scoping import current_tenant
 from supportdesk.db.sequences import allocate
 from supportdesk.seed import vocabulary as words
@@ -30,11 +31,6 @@ class ContactRef:
     email: str
     name: str
     company_id: int | None
-
-
-def table_of(model: type[Any]) -> Table:
-    """The Core table behind a mapped class, for bulk inserts."""
-    return cast(Table, model.__table__)
 
 
 def _slug(value: str) -> str:

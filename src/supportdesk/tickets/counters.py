@@ -25,10 +25,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from supportdesk.db.scoping import current_tenant
+from supportdesk.db.base import table_of
+from supportdesk.db.scoping import current_tenant, run_scoped, tenant_criterion
 from supportdesk.tickets.filters import ID_KEYS, Resolved, key_column
 from supportdesk.tickets.models import Ticket, TicketCount
 
@@ -124,12 +125,18 @@ def key_count(session: Session, key: str, resolved: Resolved) -> int:
     return _sum(session, key, wanted) if wanted else 0
 
 
+_COUNTS = table_of(TicketCount)
+# Every list call without a filter or with one key sums these: built once.
+_SUM = (
+    select(func.coalesce(func.sum(_COUNTS.c.count), 0))
+    .where(tenant_criterion(_COUNTS), _COUNTS.c.dimension == bindparam("dimension"),
+           _COUNTS.c.value.in_(bindparam("values", expanding=True)))
+)
+
+
 def _sum(session: Session, dimension: str, values: list[int]) -> int:
-    total = session.scalar(
-        select(func.coalesce(func.sum(TicketCount.count), 0))
-        .where(TicketCount.dimension == dimension, TicketCount.value.in_(values))
-    )
-    return int(total or 0)
+    found = run_scoped(session, _SUM, {"dimension": dimension, "values": values})
+    return int(found.scalar_one() or 0)
 
 
 def _apply(session: Session, deltas: Mapping[Point, int]) -> None:

@@ -19,6 +19,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from supportdesk.catalog.snapshot import Catalog
 from supportdesk.companies.models import Company
 from supportdesk.contacts.models import Contact, ContactEmail
+from supportdesk.db.base import table_of
+from supportdesk.db.scoping import tenant_criterion
 from supportdesk.errors import BadRequest
 from supportdesk.tickets.models import Ticket
 
@@ -176,7 +178,10 @@ def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session | None 
     """SQL conditions for ``flt``, names resolved through the tenant's catalog.
 
     Contacts and companies are matched by subqueries (one statement, each
-    served by an index); ``session`` is no longer used and kept for callers.
+    served by an index), each scoped with ``tenant_criterion`` so that the
+    conditions serve Core reads (``run_scoped``) and ORM ones alike; the
+    conditions on tickets themselves leave the ticket table's criterion to
+    the statement. ``session`` is no longer used and kept for callers.
     """
     del session
     clauses: list[ColumnElement[bool]] = []
@@ -191,8 +196,10 @@ def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session | None 
             # One IN over a UNION: a single index seek per contact on tickets,
             # where an OR of two IN-subqueries made SQLite scan.
             contacts = union(
-                select(Contact.id).where(Contact.primary_email.in_(emails)),
-                select(ContactEmail.contact_id).where(ContactEmail.email.in_(emails)),
+                select(Contact.id).where(Contact.primary_email.in_(emails),
+                                         tenant_criterion(table_of(Contact))),
+                select(ContactEmail.contact_id).where(ContactEmail.email.in_(emails),
+                                                      tenant_criterion(table_of(ContactEmail))),
             )
             clauses.append(Ticket.contact_id.in_(contacts))
         elif key == "company_name":
@@ -202,7 +209,8 @@ def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session | None 
                 # name_folded holds str.casefold() of the name: SQLite's lower()
                 # leaves non-ASCII letters alone, so folding happens in Python.
                 options.append(Ticket.company_id.in_(
-                    select(Company.id).where(Company.name_folded.in_(wanted))))
+                    select(Company.id).where(Company.name_folded.in_(wanted),
+                                             tenant_criterion(table_of(Company)))))
             if UNSET in values:
                 options.append(Ticket.company_id.is_(None))
             clauses.append(or_(*options) if options else false())

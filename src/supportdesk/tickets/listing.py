@@ -1,24 +1,51 @@
-"""Listing tickets: one page query and one count, whatever the page size or offset."""
+"""Listing tickets: one page query and one count, whatever the page size or offset.
+
+The list is the hottest call of the API (integrations page through every
+ticket), so its reads are Core statements run through ``db.scoping.run_scoped``
+and its rows are plain result rows, not ORM objects: an ORM statement costs
+several times its query here (docs/benchmarks.md, Request path).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, UnaryExpression, func, select
-from sqlalchemy.orm import InstrumentedAttribute, defer
 
 from supportdesk.companies.models import Company
 from supportdesk.contacts.models import Contact
+from supportdesk.db.base import table_of
+from supportdesk.db.scoping import run_scoped, tenant_criterion
 from supportdesk.surveys.responses import latest_sent_surveys
 from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.tickets import counters
 from supportdesk.tickets.filters import ID_KEYS, TicketFilter, filter_clauses, resolve
-from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.models import Ticket, TicketFields
 from supportdesk.unit import TenantUnit
 
 PAGE_SIZES = (30, 50, 100)
+
+_TICKETS = table_of(Ticket)
+_CONTACTS = table_of(Contact)
+_COMPANIES = table_of(Company)
+# What a list item shows; the description and custom fields only when asked for.
+_OPTIONAL = frozenset({"description_html", "description_text", "custom_fields"})
+_ALWAYS = [column for column in _TICKETS.c if column.key not in _OPTIONAL | {"tenant_id"}]
+_PEOPLE = (
+    _CONTACTS.c.primary_email.label("contact_email"),
+    _CONTACTS.c.name.label("contact_name"),
+    _COMPANIES.c.name.label("company_name"),
+)
+_WITH_PEOPLE = _TICKETS.join(
+    _CONTACTS, (_CONTACTS.c.id == _TICKETS.c.contact_id) & tenant_criterion(_CONTACTS)
+).outerjoin(
+    _COMPANIES, (_COMPANIES.c.id == _TICKETS.c.company_id) & tenant_criterion(_COMPANIES)
+)
+
+# A page row: a ticket's listed columns with its contact's and company's names.
+ListedTicket = tuple[TicketFields, str, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -32,6 +59,7 @@ class TicketQuery:
     updated_since: datetime | None = None
     filters: TicketFilter = field(default_factory=TicketFilter)
     with_description: bool = False
+    with_custom_fields: bool = True
     with_surveys: bool = False
 
 
@@ -44,7 +72,7 @@ class TicketPage:
     """
 
     total: int
-    rows: list[tuple[Ticket, str, str, str | None]]
+    rows: list[ListedTicket]
     surveys: dict[int, SentSurveyRead] = field(default_factory=dict)
 
 
@@ -53,19 +81,19 @@ def list_tickets(unit: TenantUnit, query: TicketQuery) -> TicketPage:
 
     Ties on the timestamp are broken by ticket number so pages never overlap.
     """
-    conditions = filter_clauses(query.filters, unit.catalog)
-    if query.updated_since is not None:
-        conditions.append(Ticket.updated_at >= query.updated_since)
     total = count_tickets(unit, query.filters, updated_since=query.updated_since)
-    rows: list[tuple[Ticket, str, str, str | None]] = []
+    rows: list[ListedTicket] = []
     if total > query.offset:
-        statement = _page_statement(query, conditions, total)
-        rows = [(row[0], row[1], row[2], row[3]) for row in unit.session.execute(statement)]
+        conditions = _conditions(unit, query.filters, query.updated_since)
+        found = run_scoped(unit.session, _page_statement(query, conditions, total))
+        records = cast(list[Any], found.all())
         # Sorted here, not in SQL: an ORDER BY on the outer query lets SQLite
         # walk the order index again instead of fetching the picked numbers.
-        rows.sort(key=lambda row: (row[0].updated_at if query.order_by_updated
-                                   else row[0].created_at, row[0].number),
-                  reverse=query.descending)
+        records.sort(key=lambda row: (row.updated_at if query.order_by_updated
+                                      else row.created_at, row.number),
+                     reverse=query.descending)
+        rows = [(row, row.contact_email, row.contact_name, row.company_name)
+                for row in records]
     surveys = latest_sent_surveys(unit, [row[0].number for row in rows]) \
         if query.with_surveys else {}
     return TicketPage(total=total, rows=rows, surveys=surveys)
@@ -85,16 +113,21 @@ def count_tickets(unit: TenantUnit, flt: TicketFilter, *,
         ((key, values),) = flt.terms.items()
         if key in ID_KEYS:
             return counters.key_count(unit.session, key, resolve(key, values, unit.catalog))
-    conditions = filter_clauses(flt, unit.catalog)
+    statement = select(func.count()).select_from(_TICKETS).where(
+        *_conditions(unit, flt, updated_since))
+    return int(run_scoped(unit.session, statement).scalar_one())
+
+
+def _conditions(unit: TenantUnit, flt: TicketFilter, updated_since: datetime | None) \
+        -> list[ColumnElement[bool]]:
+    conditions = [tenant_criterion(_TICKETS), *filter_clauses(flt, unit.catalog)]
     if updated_since is not None:
         conditions.append(Ticket.updated_at >= updated_since)
-    return unit.session.scalar(
-        select(func.count()).select_from(Ticket).where(*conditions)
-    ) or 0
+    return conditions
 
 
 def _page_statement(query: TicketQuery, conditions: list[ColumnElement[bool]], total: int) \
-        -> Select[Ticket, str, str, str | None]:
+        -> Select[Any]:
     """The page: ticket numbers picked on the narrow order index, then the full rows.
 
     The inner query skips ``offset`` entries of ix_tickets_tenant_created
@@ -102,7 +135,7 @@ def _page_statement(query: TicketQuery, conditions: list[ColumnElement[bool]], t
     walks from the other end instead (``total`` is exact), so the deepest
     page costs what a page in the middle does.
     """
-    order_column = Ticket.updated_at if query.order_by_updated else Ticket.created_at
+    order_column = _TICKETS.c.updated_at if query.order_by_updated else _TICKETS.c.created_at
     descending = query.descending
     limit = min(query.page_size, total - query.offset)
     offset = query.offset
@@ -110,26 +143,26 @@ def _page_statement(query: TicketQuery, conditions: list[ColumnElement[bool]], t
         descending = not descending
         offset = total - query.offset - limit
     inner = (
-        select(Ticket.number)
+        select(_TICKETS.c.number)
         .where(*conditions)
         .order_by(*_ordering(order_column, descending=descending))
         .limit(limit)
         .offset(offset)
     )
-    statement = (
-        select(Ticket, Contact.primary_email, Contact.name, Company.name)
-        .join(Contact, Contact.id == Ticket.contact_id)
-        .outerjoin(Company, Company.id == Ticket.company_id)
-        .where(Ticket.number.in_(inner))
+    columns = list(_ALWAYS)
+    if query.with_description:
+        columns += [_TICKETS.c.description_html, _TICKETS.c.description_text]
+    if query.with_custom_fields:
+        columns.append(_TICKETS.c.custom_fields)
+    return (
+        select(*columns, *_PEOPLE)
+        .select_from(_WITH_PEOPLE)
+        .where(tenant_criterion(_TICKETS), _TICKETS.c.number.in_(inner))
     )
-    if not query.with_description:
-        statement = statement.options(defer(Ticket.description_html),
-                                      defer(Ticket.description_text))
-    return statement
 
 
-def _ordering(column: InstrumentedAttribute[datetime], *, descending: bool) \
+def _ordering(column: ColumnElement[datetime], *, descending: bool) \
         -> tuple[UnaryExpression[Any], UnaryExpression[Any]]:
     if descending:
-        return column.desc(), Ticket.number.desc()
-    return column.asc(), Ticket.number.asc()
+        return column.desc(), _TICKETS.c.number.desc()
+    return column.asc(), _TICKETS.c.number.asc()

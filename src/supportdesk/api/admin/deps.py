@@ -20,7 +20,7 @@ from supportdesk.tenancy.service import TenantContext
 from supportdesk.unit import TenantUnit
 
 
-def get_admin_context(tenant: TenantDep) -> TenantContext:
+async def get_admin_context(tenant: TenantDep) -> TenantContext:
     """The caller's tenant, refusing keys that are not administrator keys (403)."""
     if not tenant.is_admin:
         raise Forbidden("this operation needs an administrator API key "

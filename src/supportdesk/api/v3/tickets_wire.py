@@ -14,7 +14,7 @@ from supportdesk.sla.models import NO_SLA_POLICY
 from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.tickets.conversations import ConversationHistory, PostedMessage
 from supportdesk.tickets.listing import TicketPage
-from supportdesk.tickets.models import Conversation, Ticket
+from supportdesk.tickets.models import Conversation, TicketFields
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _name(mapping: dict[int, Any], key: int | None) -> str | None:
 
 
 def ticket_json(
-    ticket: Ticket,
+    ticket: TicketFields,
     catalog: Catalog,
     *,
     contact_email: str,

@@ -12,8 +12,16 @@ WIRE_TIME = "%Y-%m-%d %H:%M:%S"
 
 
 def wire_time(value: datetime | None) -> str | None:
-    """Desk365 timestamps: UTC ``YYYY-MM-DD HH:MM:SS``, or null."""
-    return value.strftime(WIRE_TIME) if value is not None else None
+    """Desk365 timestamps: UTC ``YYYY-MM-DD HH:MM:SS``, or null.
+
+    Stored times are naive UTC; ``isoformat`` writes them in this form at a
+    quarter of ``strftime``'s cost (a page of 100 tickets has 700 of them).
+    """
+    if value is None:
+        return None
+    if value.tzinfo is None and value.year >= 1000:
+        return value.isoformat(" ", "seconds")
+    return value.strftime(WIRE_TIME)
 
 
 def parse_wire_time(value: str) -> datetime | None:

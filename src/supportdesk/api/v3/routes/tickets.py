@@ -115,6 +115,7 @@ def get_ticket_list(
         updated_since=since,
         filters=parse_filters(filters),
         with_description=options.include_description,
+        with_custom_fields=options.include_custom_fields,
         with_surveys=options.include_survey_details,
     )
     page = list_tickets(unit, query)
