@@ -115,3 +115,6 @@ def test_a_search_page_is_charged_to_the_ticket_quota(quota_api: TestClient) -> 
     legacy = quota_api.get("/apis/v2/tickets/search",
                            params={"search_query": EVERY_CONTACT, "offset": "130"})
     assert (legacy.status_code, legacy.json()["status"]) == (429, 429)
+    # ... and it cost the calls a search costs (5), as on v3.
+    assert int(smaller.headers["x-rate-limit-remaining"]) - \
+        int(legacy.headers["x-rate-limit-remaining"]) == 5
