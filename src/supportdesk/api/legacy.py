@@ -58,7 +58,7 @@ SUNSET = format_datetime(SUNSET_AT, usegmt=True)
 DOCS_PATH = "/apis/api-docs.html"
 
 _KB_VERBS = ("details", "create", "update", "delete")
-# Every v3 operation (tests/integration/test_legacy_api.py checks it against the
+# Every v3 operation (tests/integration/test_legacy_surface.py checks it against the
 # app's routes), attachment downloads aside.
 LEGACY_ENDPOINTS = frozenset({
     "ping", "agents",
