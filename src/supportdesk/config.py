@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     )
     rate_limit_auth_failures: int = Field(
         default=100, ge=0,
-        description="Failed authentications one client address may make before it is "
-        "refused (0 turns the limit off); refills over rate_limit_auth_window seconds.",
+        description="Failed authentications one client address may make in any "
+        "rate_limit_auth_window seconds before it is refused (0 turns the limit off).",
     )
     rate_limit_auth_window: int = Field(default=600, ge=1, le=86400)
     data_dir: Path = Field(default=Path("./var/data"), description="Attachment storage directory.")
