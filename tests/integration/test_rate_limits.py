@@ -8,9 +8,11 @@ import uuid
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp
 
+from supportdesk.api.deps import TenantDep, TicketQuotaDep
 from supportdesk.app import create_app
 from supportdesk.clock import FixedClock
 from supportdesk.config import Settings
@@ -135,6 +137,41 @@ def test_errors_after_the_limiter_ran_carry_the_headers(api: TestClient) -> None
     missing = api.get("/apis/v3/tickets/details", params={"ticket_number": "999"})
     assert missing.status_code == 404
     assert limits(missing) == calls_left(98, 3660)
+
+
+@pytest.fixture
+def failing_app(database: Database, settings: Settings, clock: FixedClock) -> FastAPI:
+    """The application plus two throwaway routes that fail after the limiter ran."""
+    app = create_app(settings, database=database, clock=clock)
+
+    @app.get("/apis/v3/test_failure")
+    def fail_after_charging(_tenant: TenantDep) -> None:
+        raise RuntimeError("a bug after the call was charged")
+
+    @app.get("/apis/v3/test_failure_after_page")
+    def fail_after_the_quota(quota: TicketQuotaDep) -> None:
+        quota.charge(30)
+        raise RuntimeError("a bug after the page was charged")
+
+    return app
+
+
+def test_a_500_after_the_limiter_ran_carries_the_headers(
+    failing_app: FastAPI, limited: TenantFixture
+) -> None:
+    with TestClient(failing_app, base_url="http://acme.localhost",
+                    raise_server_exceptions=False) as http:
+        http.headers["Authorization"] = limited.key
+        crashed = http.get("/apis/v3/test_failure")
+        assert (crashed.status_code, crashed.json()) == (500, {
+            "status": 500, "error": "Internal Server Error",
+            "message": "Application failed to process the request"})
+        assert limits(crashed) == calls_left(99, 3660)
+        assert tickets_left(crashed) == (None, None, None)
+        after_page = http.get("/apis/v3/test_failure_after_page")
+        assert after_page.status_code == 500
+        assert limits(after_page) == calls_left(98, 3660)
+        assert tickets_left(after_page) == ("10000", "9970", "3660")
 
 
 def test_keys_have_separate_buckets(api: TestClient, limited: TenantFixture) -> None:
