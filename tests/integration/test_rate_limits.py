@@ -11,9 +11,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from supportdesk.api.deps import TenantDep, TicketQuotaDep
 from supportdesk.app import create_app
+from supportdesk.cli.core import proxy_options
 from supportdesk.clock import FixedClock
 from supportdesk.config import Settings
 from supportdesk.db.session import Database
@@ -367,6 +369,50 @@ def test_failed_keys_are_limited_per_address(guarded: tuple[ASGIApp, TenantFixtu
         clock.advance(seconds=1)
         assert attacker.get("/apis/v3/agents",
                             headers={"Authorization": tenant.key}).status_code == 200
+
+
+def behind_proxy(app: ASGIApp, settings: Settings) -> ASGIApp:
+    """``app`` as ``supportdesk serve`` runs it under uvicorn: its proxy-header layer
+    with the options ``serve`` passes (uvicorn adds it when ``proxy_headers``)."""
+    options = proxy_options(settings)
+    if not options["proxy_headers"]:
+        return app
+    return ProxyHeadersMiddleware(app, trusted_hosts=options["forwarded_allow_ips"])
+
+
+@pytest.mark.parametrize("trusted", ["10.0.0.0/8", ""])
+def test_behind_a_trusted_proxy_failed_keys_are_limited_per_forwarded_client(
+    guarded: tuple[ASGIApp, TenantFixture], settings: Settings, trusted: str
+) -> None:
+    app, tenant = guarded
+    served = behind_proxy(app, settings.model_copy(update={"forwarded_allow_ips": trusted}))
+    attacker = {"X-Forwarded-For": "203.0.113.9"}
+    owner = {"X-Forwarded-For": "198.51.100.7", "Authorization": tenant.key}
+    with client_at(served, "10.0.0.2") as proxy:  # every request comes through the proxy
+        for _ in range(5):
+            assert proxy.get("/apis/v3/agents",
+                             headers={**attacker, "Authorization": "sd_guess"}).status_code == 401
+        blocked = proxy.get("/apis/v3/agents", headers={**attacker, "Authorization": tenant.key})
+        assert blocked.status_code == 429
+        after = proxy.get("/apis/v3/agents", headers=owner).status_code
+    if trusted:
+        assert after == 200  # the owner behind the same proxy is another client
+    else:
+        assert after == 429  # untrusted: everyone behind the proxy is one address
+
+
+def test_an_untrusted_peers_forwarded_header_is_ignored(
+    guarded: tuple[ASGIApp, TenantFixture], settings: Settings
+) -> None:
+    app, tenant = guarded
+    served = behind_proxy(app, settings.model_copy(update={"forwarded_allow_ips": "10.0.0.0/8"}))
+    with client_at(served, "192.0.2.50") as direct:
+        # Claiming a new address on each guess does not escape the limit.
+        for guess in range(5):
+            forwarded = {"X-Forwarded-For": f"198.51.100.{guess}", "Authorization": "sd_guess"}
+            assert direct.get("/apis/v3/agents", headers=forwarded).status_code == 401
+        assert direct.get("/apis/v3/agents", headers={
+            "X-Forwarded-For": "198.51.100.99", "Authorization": tenant.key}).status_code == 429
 
 
 # Plan changes and the fail modes ---------------------------------------------------
