@@ -20,7 +20,7 @@ from supportdesk.ratelimit.buckets import Decision
 
 
 def limit_headers(calls: Decision | None, tickets: Decision | None) -> list[tuple[bytes, bytes]]:
-    """The header pairs for the call bucket's and the ticket quota's decisions."""
+    """The header pairs for the call limit's and the ticket quota's decisions."""
     headers: list[tuple[bytes, bytes]] = []
     if calls is not None:
         remaining = str(calls.remaining).encode()
