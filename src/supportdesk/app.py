@@ -15,7 +15,7 @@ from supportdesk.api.errors import error_response, install_error_handlers
 from supportdesk.api.header_limits import HeaderLimits
 from supportdesk.api.idempotency import IdempotencyMiddleware
 from supportdesk.api.legacy import install_legacy
-from supportdesk.api.ratelimit_headers import RateLimitHeaders
+from supportdesk.api.ratelimit_headers import install_rate_limit_headers
 from supportdesk.api.swagger import install_docs
 from supportdesk.api.swagger import router as docs_router
 from supportdesk.api.v3.router import V3_PREFIX, build_v3_router
@@ -117,11 +117,11 @@ def build_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     app.include_router(build_v3_router())
     app.include_router(build_admin_router())
+    install_rate_limit_headers(app)
     install_legacy(app)
     app.include_router(docs_router)
     install_docs(app)
     app.add_middleware(IdempotencyMiddleware)
-    app.add_middleware(RateLimitHeaders)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     # Added last, so outermost of the app's own layers (inside the legacy-path
     # one, which labels even this answer): hostile headers cost nothing more.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,10 +46,17 @@ class Settings(BaseSettings):
     )
     rate_limit_auth_failures: int = Field(
         default=100, ge=0,
-        description="Failed authentications one client address may make before it is "
-        "refused (0 turns the limit off); refills over rate_limit_auth_window seconds.",
+        description="Failed authentications one client address may make in any "
+        "rate_limit_auth_window seconds before it is refused (0 turns the limit off).",
     )
     rate_limit_auth_window: int = Field(default=600, ge=1, le=86400)
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="The reverse proxies / load balancers whose X-Forwarded-For and "
+        "X-Forwarded-Proto `serve` believes: comma-separated IP addresses or networks "
+        "(10.0.0.0/8), or '*' for every peer (only when nothing else can reach the "
+        "server). Empty (the default): none; the client address is the TCP peer's.",
+    )
     data_dir: Path = Field(default=Path("./var/data"), description="Attachment storage directory.")
     attachment_storage: str = Field(
         default="filesystem",
@@ -109,6 +117,25 @@ class Settings(BaseSettings):
         if value not in {"open", "closed"}:
             raise ValueError("must be 'open' or 'closed'")
         return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return "*"
+        for entry in entries:
+            # Strictly as uvicorn parses them: it would take a bad entry for a
+            # host name and silently never match it.
+            try:
+                if "/" in entry:
+                    ipaddress.ip_network(entry)
+                else:
+                    ipaddress.ip_address(entry)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network (a network's "
+                                 "host bits must be zero); '*' must stand alone") from None
+        return ",".join(entries)
 
     @field_validator("base_domain")
     @classmethod

@@ -1,8 +1,15 @@
-"""Exact limits across worker processes: 4 real workers, 150 concurrent calls, one key.
+"""Exact limits across worker processes: real workers, 150 concurrent calls, one key.
 
-Run once with the default store (a SQLite file under the data directory) and
-once with Redis. CI starts Redis at 127.0.0.1:6379; without it the Redis run
-fails rather than skips.
+Two setups, each with the default store (a SQLite file under the data
+directory) and with Redis, on the suite's database (SQLite, or PostgreSQL
+when the suite runs there, which adds PostgreSQL's own counter table):
+
+- issue #4's "done when": ``serve --workers 2`` on a fresh ``--demo`` tenant,
+  150 ticket lists of 30 tickets each;
+- 4 workers on an empty tenant.
+
+CI starts Redis at 127.0.0.1:6379; without it the Redis runs fail rather
+than skip.
 """
 
 from __future__ import annotations
@@ -40,8 +47,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _serve(tmp_path: Path, database_url: str, extra_env: dict[str, str]
-           ) -> Iterator[tuple[str, str, str]]:
+def _serve(tmp_path: Path, database_url: str, extra_env: dict[str, str], *, workers: int,
+           demo: bool) -> Iterator[tuple[str, str, str]]:
     env = dict(os.environ)
     env["SUPPORTDESK_DATABASE_URL"] = (f"sqlite:///{tmp_path / 'e2e.db'}"
                                        if database_url.startswith("sqlite") else database_url)
@@ -57,10 +64,11 @@ def _serve(tmp_path: Path, database_url: str, extra_env: dict[str, str]
 
     run("migrate")
     subdomain = f"rl{uuid.uuid4().hex[:10]}"
-    run("tenant", "create", subdomain)  # provisioned tenants get the Standard plan
+    # Provisioned tenants get the Standard plan; the demo adds 300 sample tickets.
+    run("tenant", "create", subdomain, *(["--demo"] if demo else []))
     key = run("apikey", "create", "--tenant", subdomain).strip()
     port = _free_port()
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", "4"],
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", str(workers)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     host = f"{subdomain}.localhost:{port}"
@@ -76,7 +84,7 @@ def _serve(tmp_path: Path, database_url: str, extra_env: dict[str, str]
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
-        # Let every worker finish starting, so calls spread over all four.
+        # Let every worker finish starting, so calls spread over all of them.
         time.sleep(2)
         yield base, host, key
     finally:
@@ -101,28 +109,44 @@ def _fire(base: str, host: str, key: str) -> list[httpx2.Response]:
     return [response for batch in batches for response in batch]
 
 
-def _assert_exact(responses: list[httpx2.Response]) -> None:
+def _assert_exact(responses: list[httpx2.Response], *, tickets_per_page: int = 0) -> None:
     assert Counter(r.status_code for r in responses) == {200: LIMIT, 429: CALLS - LIMIT}
     for response in responses:
         assert all(name in response.headers for name in LIMIT_HEADERS), response.headers
         assert response.headers["x-ratelimit-limit"] == "100"
         assert response.headers["x-rate-limit-remaining"] == \
             response.headers["x-ratelimit-remaining"]
+        # The calls leave the hour with their minute's slot: 3601 to 3660 s after
+        # them (the burst takes far less than a minute).
+        assert 3540 < int(response.headers["x-ratelimit-reset"]) <= 3660
     remaining = sorted(int(r.headers["x-rate-limit-remaining"]) for r in responses
                        if r.status_code == 200)
-    assert remaining == list(range(LIMIT))  # each token handed out exactly once
+    assert remaining == list(range(LIMIT))  # each call of the hour counted exactly once
     for refused in (r for r in responses if r.status_code == 429):
         body = refused.json()
         assert (body["status"], body["error"]) == (429, "Too Many Requests")
         assert refused.headers["x-rate-limit-remaining"] == "0"
         wait = int(refused.headers["retry-after"])
         assert refused.headers["x-rate-limit-retry-after-seconds"] == str(wait)
-        assert 1 <= wait <= 36
+        assert 3540 < wait <= 3660
+        assert body == {"status": 429, "error": "Too Many Requests", "message": (
+            "this API key has used its 100 calls per 3600 seconds (this call costs 1); "
+            f"retry in {wait} seconds")}
+        # Refused before the page was read: no ticket quota was charged or shown.
+        assert "x-ratelimit-tickets-remaining" not in refused.headers
+    served = [r for r in responses if r.status_code == 200]
+    assert [len(r.json()["tickets"]) for r in served] == [tickets_per_page] * LIMIT
+    if tickets_per_page:
+        # Each page charged to the ticket quota exactly once, too.
+        assert sorted(int(r.headers["x-ratelimit-tickets-remaining"]) for r in served) == \
+            [10_000 - tickets_per_page * pages for pages in range(LIMIT, 0, -1)]
+        assert {r.headers["x-ratelimit-tickets-limit"] for r in served} == {"10000"}
 
 
 @pytest.fixture
 def sqlite_store_server(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str, str]]:
-    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_RATE_LIMIT_STORE": "local"})
+    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_RATE_LIMIT_STORE": "local"},
+                      workers=4, demo=False)
 
 
 def test_four_workers_serve_exactly_the_limit_with_the_sqlite_store(
@@ -130,6 +154,38 @@ def test_four_workers_serve_exactly_the_limit_with_the_sqlite_store(
 ) -> None:
     _assert_exact(_fire(*sqlite_store_server))
     assert (tmp_path / "data" / "ratelimit.db").exists()
+
+
+@pytest.fixture
+def demo_local_server(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str, str]]:
+    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_RATE_LIMIT_STORE": "local"},
+                      workers=2, demo=True)
+
+
+def test_two_workers_on_a_fresh_demo_tenant_with_the_local_store(
+    demo_local_server: tuple[str, str, str], tmp_path: Path
+) -> None:
+    """Issue #4, done when: exactly 100 of 150 concurrent lists, the rest refused."""
+    _assert_exact(_fire(*demo_local_server), tickets_per_page=30)
+    assert (tmp_path / "data" / "ratelimit.db").exists()
+
+
+@pytest.fixture
+def demo_database_store_server(tmp_path: Path, database_url: str
+                               ) -> Iterator[tuple[str, str, str]]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the database store is for PostgreSQL")
+    prefix = f"sdtest:{uuid.uuid4().hex}:"
+    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_RATE_LIMIT_STORE": "database",
+                                               "SUPPORTDESK_RATE_LIMIT_PREFIX": prefix},
+                      workers=2, demo=True)
+
+
+def test_two_workers_on_a_fresh_demo_tenant_with_the_postgresql_store(
+    demo_database_store_server: tuple[str, str, str], tmp_path: Path
+) -> None:
+    _assert_exact(_fire(*demo_database_store_server), tickets_per_page=30)
+    assert not (tmp_path / "data" / "ratelimit.db").exists()
 
 
 @pytest.fixture
@@ -151,7 +207,8 @@ def redis_store_server(tmp_path: Path, database_url: str,
                        redis_prefix: tuple[redis.Redis, str]) -> Iterator[tuple[str, str, str]]:
     _client, prefix = redis_prefix
     yield from _serve(tmp_path, database_url, {"SUPPORTDESK_REDIS_URL": REDIS_URL,
-                                               "SUPPORTDESK_RATE_LIMIT_PREFIX": prefix})
+                                               "SUPPORTDESK_RATE_LIMIT_PREFIX": prefix},
+                      workers=4, demo=False)
 
 
 def test_four_workers_serve_exactly_the_limit_with_redis(
@@ -163,4 +220,27 @@ def test_four_workers_serve_exactly_the_limit_with_redis(
     keys = list(client.scan_iter(match=prefix + "*"))
     assert len(keys) == 1  # the key's call bucket; no tickets were listed (empty tenant)
     assert all(client.pttl(key) > 0 for key in keys)  # no key without an expiry
+    assert not (tmp_path / "data" / "ratelimit.db").exists()
+
+
+@pytest.fixture
+def demo_redis_server(tmp_path: Path, database_url: str,
+                      redis_prefix: tuple[redis.Redis, str]) -> Iterator[tuple[str, str, str]]:
+    _client, prefix = redis_prefix
+    yield from _serve(tmp_path, database_url, {"SUPPORTDESK_REDIS_URL": REDIS_URL,
+                                               "SUPPORTDESK_RATE_LIMIT_PREFIX": prefix},
+                      workers=2, demo=True)
+
+
+def test_two_workers_on_a_fresh_demo_tenant_with_redis(
+    demo_redis_server: tuple[str, str, str], redis_prefix: tuple[redis.Redis, str],
+    tmp_path: Path,
+) -> None:
+    """Issue #4, done when, with Redis (and PostgreSQL when the suite runs on it)."""
+    _assert_exact(_fire(*demo_redis_server), tickets_per_page=30)
+    client, prefix = redis_prefix
+    keys = sorted(key.decode().removeprefix(prefix)
+                  for key in client.scan_iter(match=prefix + "*"))
+    assert [key.split(":")[0] for key in keys] == ["calls", "tickets"]
+    assert all(client.pttl(prefix + key) > 0 for key in keys)  # no key without an expiry
     assert not (tmp_path / "data" / "ratelimit.db").exists()

@@ -67,6 +67,29 @@ def test_empty_strings_are_stored_as_null(client: TestClient) -> None:
     assert body == location(location_name="Warehouse")
 
 
+# The longest address the field takes: 254 characters (RFC 5321's path limit).
+LONGEST_EMAIL = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 53 + ".example"
+assert len(LONGEST_EMAIL) == 254
+
+
+def test_contact_email_takes_254_characters_and_refuses_255(client: TestClient) -> None:
+    body = create(client, location_name="Warehouse", contact_email=LONGEST_EMAIL.upper())
+    assert body == location(location_name="Warehouse", contact_email=LONGEST_EMAIL)
+    assert details(client, "Warehouse")["contact_email"] == LONGEST_EMAIL
+
+    too_long = "x" + LONGEST_EMAIL
+    response = client.post(f"{BASE}/create", json={"location_name": "Depot",
+                                                     "contact_email": too_long})
+    assert (response.status_code, response.json()) == (400, bad_request(
+        "contact_email: String should have at most 254 characters"))
+    response = client.put(f"{BASE}/update", params={"location_name": "Warehouse"},
+                          json={"contact_email": too_long})
+    assert (response.status_code, response.json()) == (400, bad_request(
+        "contact_email: String should have at most 254 characters"))
+    assert details(client, "Warehouse")["contact_email"] == LONGEST_EMAIL
+    assert client.get(BASE).json()["total"] == 1
+
+
 def test_create_inside_a_parent(client: TestClient) -> None:
     create(client, location_name="Head Office")
     body = create(client, location_name="Floor 3", parent_location="head office")

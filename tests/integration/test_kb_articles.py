@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy import update as update_rows
 
 from supportdesk.clock import FixedClock
 from supportdesk.kb.models import KbArticle
@@ -248,6 +249,26 @@ def test_update_changes_only_the_fields_sent(client: TestClient, clock: FixedClo
     assert (response.status_code, response.json()) == (200, expected)
     assert details(client, "New title").json() == expected
     assert details(client, "Old title").status_code == 404
+
+
+@pytest.mark.usefixtures("shelves")
+def test_views_likes_and_dislikes_each_land_in_their_own_field(
+        client: TestClient, tenant: TenantFixture, clock: FixedClock) -> None:
+    make_article(client, "Counted", status=1)
+    # The portals count these; the API has no way to set them.
+    with tenant.unit() as unit:
+        unit.session.execute(update_rows(KbArticle).where(KbArticle.title == "Counted")
+                             .values(view_count=150, like_count=45, dislike_count=3))
+        unit.commit()
+    expected = article("Counted", status=1, article_views=150, article_likes=45,
+                       article_dislikes=3)
+    assert details(client, "counted").json() == expected
+
+    clock.advance(minutes=5)
+    response = update(client, "Counted", article_content="<p>Now with steps</p>")
+    assert (response.status_code, response.json()) == (200, {
+        **expected, "article_content": "<p>Now with steps</p>",
+        "article_content_text": "Now with steps", "updated_on": "2026-01-05 09:05:00"})
 
 
 @pytest.mark.usefixtures("shelves")

@@ -239,24 +239,6 @@ def test_v3_responses_have_no_deprecation_headers(client: TestClient) -> None:
     assert {"deprecation", "sunset", "link"} & set(response.headers) == set()
 
 
-@pytest.mark.parametrize("path", ["/apis/v2/tickets/search", "/apis/tickets/search"])
-def test_search_does_not_exist_before_v3(client: TestClient, path: str) -> None:
-    response = client.get(path, params={"search_type": "1"})
-    version = "v2" if "/v2/" in path else "v1"
-    assert response.status_code == 404
-    assert response.json() == not_found(
-        f"tickets/search is not part of API {version}; it is available in API v3 at "
-        "/apis/v3/tickets/search")
-    assert_legacy_headers(response)
-
-
-def test_asset_locations_do_not_exist_before_v3(client: TestClient) -> None:
-    response = client.post("/apis/v2/asset_mgmt/locations/create", json={"location_name": "A"})
-    assert response.status_code == 404
-    assert response.json()["message"].startswith("asset_mgmt/locations/create is not part")
-    assert client.get("/apis/v3/asset_mgmt/locations").json()["total"] == 0
-
-
 @pytest.mark.parametrize("path", ["/apis/v2/nothing", "/apis/v2/", "/apis/v2/openapi.json",
                                   "/apis/tickets/unknown"])
 def test_unknown_legacy_endpoints_are_404(client: TestClient, path: str) -> None:

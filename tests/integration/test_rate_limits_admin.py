@@ -105,10 +105,10 @@ def test_usage_shows_and_reset_refills(app_client: TestClient, limited: TenantFi
     first_prefix = limited.key[:9]
     listed = app_client.get("/apis/admin/rate_limits/usage")
     assert (listed.status_code, listed.json()) == (200, {"count": 2, "usage": [
-        usage(1, first_prefix, "first key", 97, 108),
+        usage(1, first_prefix, "first key", 97, 3660),
         usage(2, second.prefix, "second", 100, 0)]})
     one = app_client.get("/apis/admin/rate_limits/usage/1")
-    assert one.json() == usage(1, first_prefix, "first key", 97, 108)
+    assert one.json() == usage(1, first_prefix, "first key", 97, 3660)
     reset = app_client.post("/apis/admin/rate_limits/usage/1/reset")
     assert (reset.status_code, reset.json()) == (200, usage(1, first_prefix, "first key",
                                                             100, 0))
@@ -195,10 +195,11 @@ def test_cli_usage_and_reset(cli: CliRunner) -> None:
         header, row = out.splitlines()
         assert header.split() == ["ID", "PREFIX", "CALLS", "LEFT", "TICKETS", "LEFT"]
         fields = row.split()
-        assert (fields[0], fields[2], fields[3], fields[6:]) == (
-            "1", "97/100", "(full", ["10000/10000", "(full", "in", "0s)"])
-        # 3 calls take 108 s to refill; the CLI reads the real clock a moment later.
-        assert 100 <= int(fields[5].removesuffix("s)")) <= 108
+        assert (fields[0], fields[2], fields[3:6], fields[7:]) == (
+            "1", "97/100", ["(all", "back", "in"], ["10000/10000", "(all", "back", "in", "0s)"])
+        # The calls leave the hour with their minute's slot: 3601 to 3660 s after
+        # them; the CLI reads the real clock a moment later.
+        assert 3500 <= int(fields[6].removesuffix("s)")) <= 3660
         code, out, _ = run(cli, "apikey", "reset-usage", "--tenant", "acme", "--id", "1")
         assert code == 0
         assert out.splitlines()[0] == "reset the usage of API key 1 of 'acme'"

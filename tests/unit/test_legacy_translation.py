@@ -21,11 +21,11 @@ from supportdesk.api.legacy import (
     legacy_path,
     legacy_ticket,
     multipart_boundary,
-    not_served_message,
     translate_filters,
     translate_multipart,
     translate_query,
     translate_response,
+    translate_search_query,
     translate_ticket_json,
 )
 
@@ -60,29 +60,16 @@ def test_other_paths_are_not_legacy(path: str) -> None:
     ("/apis/v2/tickets", True), ("/apis/tickets/add_note_with_attachment", True),
     ("/apis/v2/surveys/ratings", True), ("/apis/v2/kb/folder/delete", True),
     ("/apis/v2/contracts/details", True), ("/apis/agents", True),
-    ("/apis/v2/tickets/search", False), ("/apis/tickets/search", False),
-    ("/apis/v2/asset_mgmt/locations", False), ("/apis/v2/openapi.json", False),
-    ("/apis/v2/", False), ("/apis/tickets/nope", False),
+    ("/apis/v2/tickets/search", True), ("/apis/tickets/search", True),
+    ("/apis/v2/asset_mgmt/locations", True), ("/apis/asset_mgmt/locations/update", True),
+    ("/apis/v2/openapi.json", False), ("/apis/v2/asset_mgmt/assets", False),
+    ("/apis/v2/attachments/1/t/a.txt", False), ("/apis/v2/", False),
+    ("/apis/tickets/nope", False),
 ])
 def test_which_endpoints_the_legacy_versions_have(path: str, served: bool) -> None:
     legacy = legacy_path(path)
     assert legacy is not None
     assert legacy.is_served is served
-
-
-def test_v3_only_endpoints_say_where_they_are() -> None:
-    search = legacy_path("/apis/v2/tickets/search")
-    assert search is not None
-    assert not_served_message(search) == ("tickets/search is not part of API v2; it is "
-                                          "available in API v3 at /apis/v3/tickets/search")
-    locations = legacy_path("/apis/asset_mgmt/locations/details")
-    assert locations is not None
-    assert not_served_message(locations) == (
-        "asset_mgmt/locations/details is not part of API v1; it is available in API v3 at "
-        "/apis/v3/asset_mgmt/locations/details")
-    unknown = legacy_path("/apis/v2/whatever")
-    assert unknown is not None
-    assert not_served_message(unknown) is None
 
 
 # --- headers ------------------------------------------------------------------------
@@ -125,6 +112,36 @@ def test_query_drops_ticket_count_and_translates_filters() -> None:
         ("filters", '{"custom_fields":{"cf_Employee ID":["E-7"]}}'),
         ("include_custom_fields", "1"),
     ]
+
+
+def test_search_query_drops_ticket_count_and_prefixes_advanced_fields() -> None:
+    search = ('{"search_term": [{"query": "jam", "search_in": ["subject", "Department"]}, '
+              '{"query": "7", "search_in": "ticket_number"}]}')
+    query = urlencode({"search_type": "2", "search_query": search, "ticket_count": "50",
+                       "offset": "30"}).encode()
+    translated = parse_qsl(translate_query(query, "tickets/search").decode())
+    assert [name for name, _ in translated] == ["search_type", "search_query", "offset"]
+    assert orjson.loads(dict(translated)["search_query"]) == {"search_term": [
+        {"query": "jam", "search_in": ["subject", "cf_Department"]},
+        {"query": "7", "search_in": "ticket_number"}]}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ('{"search_term": [{"query": "x", "search_in": "Employee ID"}]}',
+     {"search_term": [{"query": "x", "search_in": "cf_Employee ID"}]}),
+    # Always a bare label on a legacy path, as in filters.
+    ('{"search_term": [{"query": "x", "search_in": ["cf_Department", 5]}]}',
+     {"search_term": [{"query": "x", "search_in": ["cf_cf_Department", 5]}]}),
+    ('{"search_term": [{"query": "x"}, "odd"]}', {"search_term": [{"query": "x"}, "odd"]}),
+])
+def test_advanced_search_fields_get_the_prefix(raw: str, expected: dict[str, Any]) -> None:
+    assert orjson.loads(translate_search_query(raw)) == expected
+
+
+@pytest.mark.parametrize("raw", ['{"query": "printer", "search_in": [1, 2]}', "not json",
+                                 "[1]", '{"search_term": "x"}', ""])
+def test_simple_and_unparsable_search_queries_are_left_alone(raw: str) -> None:
+    assert translate_search_query(raw) == raw
 
 
 def test_query_of_other_endpoints_is_untouched() -> None:
@@ -285,6 +302,12 @@ def test_details_response_and_other_payloads() -> None:
      "filters: custom_fields has unknown field 'Nope'"),
     ("filters: custom_fields.cf_Department must be an array of strings, e.g. [\"value\"]",
      "filters: custom_fields.Department must be an array of strings, e.g. [\"value\"]"),
+    ("search_query.search_term[0].search_in: unknown field 5; use subject, ticket_number "
+     "or cf_<Label>", "search_query.search_term[0].search_in: unknown field 5; use subject, "
+     "ticket_number or <Label>"),
+    ("search_in: 'cf_Due' is a date field; search reads text, paragraph, dropdown and "
+     "multi-select fields", "search_in: 'Due' is a date field; search reads text, "
+     "paragraph, dropdown and multi-select fields"),
     ("ticket 9 does not exist", "ticket 9 does not exist"),
 ])
 def test_error_messages_name_fields_as_the_client_wrote_them(message: str,

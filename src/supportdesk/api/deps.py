@@ -6,7 +6,7 @@ the raw key, and the key must belong to that tenant.
 
 Rate limits are applied here too, once for every route: failed
 authentications per client address, then the call's cost against the key's
-bucket (see ``supportdesk.ratelimit`` and docs/api.md, Rate limits). The
+sliding window (see ``supportdesk.ratelimit`` and docs/api.md, Rate limits). The
 decision is left on ``request.state`` for the header middleware.
 """
 
@@ -131,7 +131,7 @@ def get_tenant_context(
 
     An address with too many failed attempts is refused before its key is
     even checked, so a guesser learns nothing more; then the call is charged
-    to the key (429 when its bucket is empty).
+    to the key (429 when its window has no room for the call's cost).
     """
     subdomain = subdomain_from_host(request.headers.get("host"), settings.base_domain)
     now = epoch_seconds(clock.now())
@@ -243,8 +243,10 @@ class TicketQuota:
     """The calling key's hourly ticket allowance, charged by list and search routes.
 
     Charge the number of tickets a page will hold before answering: a page
-    that does not fit in what the key has left is refused whole (429), and
-    nothing is taken from the allowance.
+    that does not fit in what the key has left of its trailing hour is
+    refused whole (429), and nothing is taken from the allowance. So a key
+    never receives more than its allowance in any hour, and never a
+    truncated page.
     """
 
     def __init__(self, request: Request, limiter: RateLimiter, plan: Plan,

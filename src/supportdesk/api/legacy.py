@@ -7,9 +7,15 @@ as new in v3 (see docs/api.md, "Legacy v1 and v2 paths"):
   in requests (ticket create/update bodies, the ``ticket_object`` part of
   ``create_with_attachment``, and ``custom_fields`` in ``filters``);
 - ticket responses carry no SLA name (no ``sla`` key);
-- the ticket list has a fixed page of 30 (``ticket_count`` is ignored);
-- endpoints newer than the vendor document (``tickets/search``,
-  ``asset_mgmt/...``) do not exist there: 404.
+- the ticket list and ticket search have a fixed page of 30 (``ticket_count``
+  is ignored);
+- an advanced search names custom fields in ``search_in`` by bare label.
+
+Every v3 operation is served, ``tickets/search`` and ``asset_mgmt/...``
+included: the guide lists what changed in v3 and says of no operation that
+v1/v2 lacked it. The one exception is the attachment download, which is not
+an endpoint clients address but the ``attachment_url`` responses hand out
+(always on the v3 path).
 
 Every legacy response carries ``Deprecation`` (RFC 9745), ``Sunset``
 (RFC 8594) and ``Link: <.../apis/api-docs.html>; rel="deprecation"``.
@@ -38,6 +44,7 @@ from starlette.datastructures import URL, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from supportdesk.api.errors import error_body
+from supportdesk.search.query import ADVANCED_FIELDS
 
 V3 = "/apis/v3/"
 V2 = "/apis/v2/"
@@ -51,11 +58,12 @@ SUNSET = format_datetime(SUNSET_AT, usegmt=True)
 DOCS_PATH = "/apis/api-docs.html"
 
 _KB_VERBS = ("details", "create", "update", "delete")
-# The operations of the vendor document (plus ping and the long-standing
-# ``agents``): what v1/v2 clients were written against. Newer endpoints are v3-only.
+# Every v3 operation (tests/integration/test_legacy_surface.py checks it against the
+# app's routes), attachment downloads aside.
 LEGACY_ENDPOINTS = frozenset({
     "ping", "agents",
-    "tickets", "tickets/details", "tickets/create", "tickets/update", "tickets/conversations",
+    "tickets", "tickets/search", "tickets/details", "tickets/create", "tickets/update",
+    "tickets/conversations",
     "tickets/add_reply", "tickets/add_note", "tickets/create_with_attachment",
     "tickets/add_reply_with_attachment", "tickets/add_note_with_attachment",
     "contacts", "contacts/details", "contacts/create", "contacts/update",
@@ -65,21 +73,27 @@ LEGACY_ENDPOINTS = frozenset({
     "contracts", "contracts/details", "contracts/create", "contracts/update",
     "kb/article",
     *(f"kb/{kind}/{verb}" for kind in ("article", "category", "folder") for verb in _KB_VERBS),
+    "asset_mgmt/locations", "asset_mgmt/locations/details", "asset_mgmt/locations/create",
+    "asset_mgmt/locations/update",
 })
-# Endpoints that exist only in v3: a legacy call gets a 404 that says so.
-V3_ONLY_PREFIXES = ("tickets/search", "asset_mgmt")
 # First path segments that make ``/apis/<segment>/...`` a v1 call.
-V1_ROOTS = frozenset({e.split("/")[0] for e in LEGACY_ENDPOINTS} | {"asset_mgmt"})
+V1_ROOTS = frozenset({e.split("/")[0] for e in LEGACY_ENDPOINTS})
 
 TICKET_BODY_ENDPOINTS = frozenset({"tickets/create", "tickets/update"})
 TICKET_MULTIPART_ENDPOINT = "tickets/create_with_attachment"
 TICKET_PART = "ticket_object"
-TICKET_RESPONSE_ENDPOINTS = frozenset({"tickets", "tickets/details", "tickets/create",
-                                       "tickets/update", TICKET_MULTIPART_ENDPOINT})
+SEARCH_ENDPOINT = "tickets/search"
+# Endpoints whose ``ticket_count`` is dropped: v1/v2 pages hold 30.
+FIXED_PAGE_ENDPOINTS = frozenset({"tickets", SEARCH_ENDPOINT})
+TICKET_RESPONSE_ENDPOINTS = frozenset({"tickets", SEARCH_ENDPOINT, "tickets/details",
+                                       "tickets/create", "tickets/update",
+                                       TICKET_MULTIPART_ENDPOINT})
 
 _CF = "cf_"
-# ``cf_`` where an error message quotes a custom field key or lists the known ones.
-_CF_IN_MESSAGE = re.compile(r"(?:(?<=['\"])|(?<=: )|(?<=, )|(?<=custom_fields\.))cf_")
+# ``cf_`` where an error message quotes a custom field key or lists the known ones
+# (and search's "use subject, ticket_number or cf_<Label>").
+_CF_IN_MESSAGE = re.compile(
+    r"(?:(?<=['\"])|(?<=: )|(?<=, )|(?<=custom_fields\.)|(?<=or ))cf_")
 _PART_NAME = re.compile(rb'content-disposition:[^\r\n]*;\s*name="([^"]*)"', re.IGNORECASE)
 _PART_FILENAME = re.compile(rb"content-disposition:[^\r\n]*;\s*filename", re.IGNORECASE)
 _BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
@@ -119,15 +133,6 @@ def legacy_path(path: str) -> LegacyPath | None:
     return None
 
 
-def not_served_message(legacy: LegacyPath) -> str | None:
-    """The 404 message for an endpoint that exists only in v3 (None: the default)."""
-    for prefix in V3_ONLY_PREFIXES:
-        if legacy.endpoint == prefix or legacy.endpoint.startswith(prefix + "/"):
-            return (f"{legacy.endpoint} is not part of API {legacy.version}; it is available "
-                    f"in API v3 at {V3}{legacy.endpoint}")
-    return None
-
-
 def deprecation_headers(scheme: str, host: str) -> list[tuple[bytes, bytes]]:
     """The headers every legacy response carries; the link names the v3 docs on ``host``."""
     link = f'<{scheme}://{host}{DOCS_PATH}>; rel="deprecation"'
@@ -156,28 +161,65 @@ def translate_filters(raw: str) -> str:
     return orjson.dumps(document).decode()
 
 
+def translate_search_query(raw: str) -> str:
+    """An advanced ``search_query`` with ``search_in`` labels prefixed (``Department``
+    -> ``cf_Department``); ``subject`` and ``ticket_number`` stay. A simple search has
+    codes, not names, and anything unparsable is left for the v3 parser to refuse."""
+    try:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return raw
+    if not isinstance(document, dict) or not isinstance(document.get("search_term"), list):
+        return raw
+
+    def field(name: object) -> object:
+        if isinstance(name, str) and name not in ADVANCED_FIELDS:
+            return _CF + name
+        return name
+
+    for term in document["search_term"]:
+        if not isinstance(term, dict):
+            continue
+        fields = term.get("search_in")
+        if isinstance(fields, list):
+            term["search_in"] = [field(name) for name in fields]
+        elif isinstance(fields, str):
+            term["search_in"] = field(fields)
+    return orjson.dumps(document).decode()
+
+
+_QUERY_TRANSLATIONS: dict[str, Callable[[str], str]] = {
+    "filters": translate_filters,
+    TICKET_PART: lambda value: translate_ticket_json(value.encode()).decode(),
+    "search_query": translate_search_query,
+}
+_TRANSLATED_PARAMETERS: dict[str, frozenset[str]] = {
+    "tickets": frozenset({"filters"}),
+    TICKET_MULTIPART_ENDPOINT: frozenset({TICKET_PART}),
+    SEARCH_ENDPOINT: frozenset({"search_query"}),
+}
+
+
 def translate_query(query: bytes, endpoint: str) -> bytes:
-    """The query string for v3: ``ticket_count`` dropped from the ticket list (v1/v2 pages
-    hold 30), ``filters`` and a ``ticket_object`` given in the query translated. Every
-    other parameter is kept byte for byte."""
-    if endpoint not in ("tickets", TICKET_MULTIPART_ENDPOINT) or not query:
+    """The query string for v3: ``ticket_count`` dropped from the ticket list and
+    search (v1/v2 pages hold 30); ``filters``, a ``ticket_object`` given in the query
+    and ``search_query`` translated. Every other parameter is kept byte for byte."""
+    translated = _TRANSLATED_PARAMETERS.get(endpoint)
+    if translated is None or not query:
         return query
     kept: list[bytes] = []
     for segment in query.split(b"&"):
         raw_name, _, raw_value = segment.partition(b"=")
         name = unquote_plus(raw_name.decode("latin-1"))
-        if endpoint == "tickets" and name == "ticket_count":
+        if endpoint in FIXED_PAGE_ENDPOINTS and name == "ticket_count":
             continue
-        if name in ("filters", TICKET_PART):
+        if name in translated:
             try:
                 value = unquote_plus(raw_value.decode("ascii"), errors="strict")
             except UnicodeError:
                 kept.append(segment)
                 continue
-            if name == "filters":
-                new = translate_filters(value)
-            else:
-                new = translate_ticket_json(value.encode()).decode()
+            new = _QUERY_TRANSLATIONS[name](value)
             kept.append(raw_name + b"=" + quote(new, safe="").encode())
             continue
         kept.append(segment)
@@ -300,7 +342,7 @@ class LegacyApi:
             return
         extra = deprecation_headers(scope.get("scheme", "http"), _host(scope))
         if not legacy.is_served:
-            await _send_error(send, 404, not_served_message(legacy), extra)
+            await _send_error(send, 404, None, extra)
             return
         original = URL(scope=scope)
         inner = dict(scope)

@@ -2,19 +2,25 @@
 
 Routes build their own responses, and refusals are rendered by the error
 handler, so the limiter leaves its decision on the request's state and this
-middleware writes the headers as the response starts: on successes, on 429s
-and on errors raised after the limiter ran.
+layer writes the headers as the response starts: on successes, on 429s, on
+errors raised after the limiter ran, and on 500s.
+
+Starlette renders an unexpected exception's 500 in its outermost layer
+(``ServerErrorMiddleware``), outside every middleware added with
+``add_middleware``; so this layer wraps the built stack instead, as the
+legacy-path layer does, and sees that answer too.
 """
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from supportdesk.ratelimit.buckets import Decision
 
 
 def limit_headers(calls: Decision | None, tickets: Decision | None) -> list[tuple[bytes, bytes]]:
-    """The header pairs for the call bucket's and the ticket quota's decisions."""
+    """The header pairs for the call limit's and the ticket quota's decisions."""
     headers: list[tuple[bytes, bytes]] = []
     if calls is not None:
         remaining = str(calls.remaining).encode()
@@ -54,3 +60,18 @@ class RateLimitHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def install_rate_limit_headers(app: FastAPI) -> None:
+    """Add the headers outside ``app``'s whole middleware stack, error handling included.
+
+    Call it before ``install_legacy``, so that the legacy layer (outermost)
+    still sees and labels these responses.
+    """
+    build = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        return RateLimitHeaders(build())
+
+    # Instance attribute on purpose: Starlette calls it once, on the first request.
+    setattr(app, "build_middleware_stack", build_with_headers)  # noqa: B010

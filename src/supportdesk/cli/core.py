@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -20,7 +20,7 @@ from rich.progress import (
 
 from supportdesk.api.header_limits import UVICORN_HEAD_FACTOR
 from supportdesk.cli.common import TenantOption, app, base_url, deployment, print_access
-from supportdesk.config import get_settings
+from supportdesk.config import Settings, get_settings
 from supportdesk.db.migrate import upgrade
 from supportdesk.errors import NotFound
 from supportdesk.seed.bulk import (
@@ -56,7 +56,22 @@ def serve(
     uvicorn.run("supportdesk.app:create_app", factory=True, host=host,
                 port=port or settings.port, workers=workers, reload=reload, http="h11",
                 h11_max_incomplete_event_size=UVICORN_HEAD_FACTOR * settings.max_header_bytes,
-                timeout_worker_healthcheck=settings.worker_healthcheck_seconds)
+                timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
+                **proxy_options(settings))
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Which peers' ``X-Forwarded-For``/``-Proto`` uvicorn believes: only the configured
+    proxies (``SUPPORTDESK_FORWARDED_ALLOW_IPS``), none by default.
+
+    Believed, a proxy's ``X-Forwarded-For`` becomes the client address (the
+    failed-authentication limit counts per client behind it) and its
+    ``X-Forwarded-Proto`` the scheme of the URLs in responses. uvicorn on its
+    own would trust loopback peers (or its ``FORWARDED_ALLOW_IPS`` variable);
+    passing both options keeps the decision in our settings.
+    """
+    trusted = settings.forwarded_allow_ips
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
 
 @app.command()

@@ -1,7 +1,7 @@
 """CLI commands for rate limits and usage per tenant and key.
 
 ``tenant set-limits`` / ``tenant limits`` change and show a tenant's plan;
-``apikey usage`` / ``apikey reset-usage`` show and refill keys' buckets in
+``apikey usage`` / ``apikey reset-usage`` show and clear keys' counters in
 the same counter store the server uses (Redis or ``<data dir>/ratelimit.db``).
 """
 
@@ -74,7 +74,7 @@ def tenant_limits(subdomain: SubdomainArgument) -> None:
 def _left(decision: Decision | None) -> str:
     if decision is None:
         return "-"
-    return f"{decision.remaining}/{decision.limit} (full in {decision.reset_seconds}s)"
+    return f"{decision.remaining}/{decision.limit} (all back in {decision.reset_seconds}s)"
 
 
 def _print_usage(usages: list[KeyUsage]) -> None:
@@ -89,7 +89,7 @@ def apikey_usage(
     tenant: TenantOption,
     key_id: Annotated[int | None, typer.Option("--id", help="One key (default: all).")] = None,
 ) -> None:
-    """Show keys' calls and tickets left and when they are full again."""
+    """Show keys' calls and tickets left and when all of them are back."""
     with deployment() as (settings, database):
         limiter = RateLimiter.from_settings(settings, database)
         try:

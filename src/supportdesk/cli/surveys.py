@@ -13,12 +13,20 @@ from pydantic import ValidationError
 from supportdesk.api.errors import describe_errors
 from supportdesk.cli.common import TenantOption, app, deployment, when
 from supportdesk.errors import BadRequest
-from supportdesk.surveys.schemas import SEND_ON, SURVEY_TYPES, SurveyCreate, name_of
+from supportdesk.surveys.schemas import (
+    SEND_ON,
+    SURVEY_TYPES,
+    SurveyCreate,
+    SurveyUpdate,
+    name_of,
+)
 from supportdesk.surveys.service import (
     activate_survey,
     create_survey,
     delete_survey,
+    get_survey,
     list_surveys,
+    update_survey,
 )
 from supportdesk.unit import open_unit
 
@@ -84,6 +92,60 @@ def survey_create(  # Typer passes every option by name.
             survey = create_survey(unit, data=data)
     typer.echo(f"survey {survey.name!r} created (id {survey.id})"
                + (", active" if survey.is_active else ""))
+
+
+@survey_app.command("update")
+def survey_update(  # Typer passes every option by name.
+    *,
+    tenant: TenantOption,
+    survey: SurveyArgument,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="A JSON object of changes, as the admin API takes it (PATCH "
+        "/apis/admin/surveys/{id}); '-' reads standard input. Options given as well override "
+        "its fields.")] = None,
+    name: Annotated[str | None, typer.Option(help="A new name.")] = None,
+    survey_type: Annotated[str | None, typer.Option(
+        "--type", help="A new kind: customer_satisfaction, five_star or net_promoter_score "
+        "(refused once the survey has been sent).")] = None,
+    question: Annotated[list[str] | None, typer.Option(
+        "--question", help="Replace the questions; repeat for up to three "
+        "(customer_satisfaction).")] = None,
+    scale: Annotated[int | None, typer.Option(
+        help="customer_satisfaction only: 2 to 7 points (refused once sent).")] = None,
+    send_on: Annotated[str | None, typer.Option(help="resolve or close.")] = None,
+    thankyou_text: Annotated[str | None, typer.Option(
+        help="Shown to the contact after answering ('' clears it).")] = None,
+    comments_title: Annotated[str | None, typer.Option(
+        help="Ask for additional comments under this prompt.")] = None,
+    comments: Annotated[bool | None, typer.Option(
+        "--comments/--no-comments", help="Ask, or stop asking, for additional comments.")]
+    = None,
+    active: Annotated[bool | None, typer.Option(
+        "--active/--inactive", help="Make it the survey that is sent (others stop), or stop "
+        "sending it.")] = None,
+) -> None:
+    """Change a survey: only what is given changes; the result must be valid as a whole."""
+    changes: dict[str, Any] = _read_definition(file) if file is not None else {}
+    options: dict[str, Any] = {
+        "name": name, "survey_type": survey_type, "questions": question or None,
+        "scale": scale, "send_on": send_on, "thankyou_text": thankyou_text,
+        "additional_comments_title": comments_title,
+        "include_additional_comments": comments, "is_active": active,
+    }
+    changes.update({k: v for k, v in options.items() if v is not None})
+    if comments_title is not None and comments is None:
+        changes["include_additional_comments"] = True
+    with deployment() as (settings, database):
+        try:
+            data = SurveyUpdate.model_validate(changes)
+        except ValidationError as error:
+            raise BadRequest(describe_errors(error.errors())) from None
+        with open_unit(database, settings, subdomain=tenant, write=True) as unit:
+            # Surveys are named on the command line; the service changes one by id.
+            survey_id = get_survey(unit, survey=survey).id
+            record = update_survey(unit, survey_id=survey_id, changes=data)
+    typer.echo(f"survey {record.name!r} updated (id {record.id})"
+               + (", active" if record.is_active else ""))
 
 
 @survey_app.command("activate")

@@ -1,4 +1,4 @@
-"""The limiter a process holds: a bucket store, its failure policy, a plan cache."""
+"""The limiter a process holds: a counter store, its failure policy, a plan cache."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from supportdesk.config import Settings
 from supportdesk.db.session import Database
 from supportdesk.errors import RateLimited
-from supportdesk.ratelimit.buckets import Decision, Limit, decide
+from supportdesk.ratelimit.buckets import Decision, Limit
 from supportdesk.ratelimit.plans import Plan
 from supportdesk.ratelimit.stores import BucketStore, LocalStore, RedisStore, SqlStore
 
@@ -30,7 +30,7 @@ class LimiterUnavailable(RateLimited):
 
 
 class RateLimiter:
-    """Takes tokens from named buckets, applying the configured fail mode.
+    """Takes units from named counters' sliding windows, applying the configured fail mode.
 
     ``take`` answers None when the store failed and the deployment fails
     open: the call is served, unlimited, and the failure is logged.
@@ -90,7 +90,10 @@ class RateLimiter:
             self._plans.pop(tenant_id, None)
 
     def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision | None:
-        """Take ``cost`` tokens from bucket ``name``; None if the store failed (open)."""
+        """Count ``cost`` units against counter ``name`` if they fit in its window.
+
+        None if the store failed and the deployment fails open.
+        """
         try:
             return self.store.take(name, limit, cost, now)
         except Exception as error:
@@ -98,16 +101,19 @@ class RateLimiter:
             return None
 
     def peek(self, name: str, limit: Limit, now: int) -> Decision | None:
-        """Where a bucket stands, taking nothing."""
-        return self.take(name, limit, 0, now)
+        """Where a counter stands, taking nothing."""
+        return self.check(name, limit, 0, now)
 
     def check(self, name: str, limit: Limit, cost: int, now: int) -> Decision | None:
-        """Whether ``cost`` tokens are there, taking nothing."""
-        looked = self.peek(name, limit, now)
-        return None if looked is None else decide(looked.level_after, limit, cost)
+        """Whether ``cost`` units would fit now (and if not, when), taking nothing."""
+        try:
+            return self.store.look(name, limit, cost, now)
+        except Exception as error:
+            self._store_failed(error)
+            return None
 
     def reset(self, names: list[str]) -> None:
-        """Fill buckets again. A store failure is an error here, whatever the mode."""
+        """Forget what counters counted. A store failure is an error here, whatever the mode."""
         self.store.reset(names)
 
     def close(self) -> None:

@@ -44,7 +44,8 @@ def _bucket(decision: Decision | None, window: int) -> dict[str, Any] | None:
 
 
 def usage_record(usage: KeyUsage) -> dict[str, Any]:
-    """One key's standing: calls and tickets left, seconds until full (null: unlimited)."""
+    """One key's standing: calls and tickets left, and seconds until nothing is counted
+    any more (null: unlimited)."""
     return {
         "id": usage.key_id, "prefix": usage.prefix, "label": usage.label,
         "plan": usage.plan.name, "unlimited": usage.plan.is_unlimited,
@@ -58,7 +59,7 @@ PLAN_EXAMPLE = {"plan": "standard", "unlimited": False, "calls": 100, "window_se
 USAGE_EXAMPLE = {
     "id": 1, "prefix": "sd_Ab12Cd", "label": "first key", "plan": "standard",
     "unlimited": False,
-    "calls": {"limit": 100, "window_seconds": 3600, "remaining": 97, "reset_seconds": 108},
+    "calls": {"limit": 100, "window_seconds": 3600, "remaining": 97, "reset_seconds": 3642},
     "tickets": {"limit": 10000, "window_seconds": 3600, "remaining": 9910,
-                "reset_seconds": 33},
+                "reset_seconds": 3642},
 }

@@ -20,7 +20,7 @@ LARGEST_PAGE = 100
 
 
 def epoch_seconds(moment: datetime) -> int:
-    """A naive-UTC clock reading as whole epoch seconds (what buckets count in)."""
+    """A naive-UTC clock reading as whole epoch seconds (what counters count in)."""
     return int(moment.replace(tzinfo=UTC).timestamp())
 
 
@@ -76,7 +76,7 @@ def set_plan(
     )
     _check_range("calls", plan.calls, 1, MAX_CAPACITY)
     _check_range("window_seconds", plan.window_seconds, 1, MAX_WINDOW)
-    # A page of 100 tickets must fit in a full bucket, or it could never be served.
+    # A page of 100 tickets must fit in an empty window, or it could never be served.
     _check_range("tickets_per_hour", plan.tickets_per_hour, LARGEST_PAGE, MAX_CAPACITY)
     _check_range("search_cost", plan.search_cost, 1, plan.calls)
     row = unit.session.scalar(select(RateLimitPlan))
@@ -128,9 +128,9 @@ def key_usage(unit: TenantUnit, limiter: RateLimiter, *, key_id: int | None = No
         calls = tickets = None
         if not plan.is_unlimited:
             # The store directly, not the fail mode: an operator asking must see a failure.
-            calls = limiter.store.take(calls_bucket(unit.tenant_id, key.id), plan.call_limit,
+            calls = limiter.store.look(calls_bucket(unit.tenant_id, key.id), plan.call_limit,
                                        0, now)
-            tickets = limiter.store.take(tickets_bucket(unit.tenant_id, key.id),
+            tickets = limiter.store.look(tickets_bucket(unit.tenant_id, key.id),
                                          plan.ticket_limit, 0, now)
         usages.append(KeyUsage(key_id=key.id, prefix=key.prefix, label=key.label, plan=plan,
                                calls=calls, tickets=tickets))

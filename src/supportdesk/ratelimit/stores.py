@@ -1,4 +1,4 @@
-"""Where buckets live: one interface, three stores.
+"""Where counters live: one interface, three stores.
 
 - ``MemoryStore``: one process (unit tests).
 - ``SqlStore``: a table, read and written in one locked transaction. On a
@@ -6,11 +6,12 @@
   ``BEGIN IMMEDIATE``) it is exact across the worker processes of one
   machine without taking the main database's write lock on every call; on
   PostgreSQL (a table in the ``ratelimit`` schema, a transaction-scoped
-  advisory lock per bucket) it is exact across machines.
+  advisory lock per counter) it is exact across machines.
 - ``RedisStore``: a Lua script, atomic in Redis; every key carries an expiry.
 
-Each ``take`` returns the bucket's level (ticks) before the call and whether
-tokens were taken; ``buckets.decide`` turns that into the decision.
+Every store keeps one ``buckets.Window`` per counter (a row, or a Redis
+hash) and decides with ``buckets.take``, the one copy of the arithmetic
+(Redis's script mirrors it).
 """
 
 from __future__ import annotations
@@ -20,16 +21,19 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     Engine,
     MetaData,
     String,
     Table,
+    Text,
     create_engine,
     delete,
     event,
@@ -39,59 +43,78 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from supportdesk.ratelimit.buckets import Bucket, Decision, Limit, ceil_div, take
+from supportdesk.ratelimit.buckets import (
+    Decision,
+    Limit,
+    Window,
+    decode_slots,
+    encode_slots,
+    expires_at,
+    take,
+)
 
 COUNTER_SCHEMA = "ratelimit"
 CLEANUP_EVERY = 1000
+# The token-bucket table of earlier versions; the local file drops it on setup.
+OLD_TABLE = "buckets"
 
 counter_metadata = MetaData()
-buckets_table = Table(
-    "buckets", counter_metadata,
+windows_table = Table(
+    "windows", counter_metadata,
     Column("name", String(200), primary_key=True),
-    Column("level", BigInteger, nullable=False),
+    # buckets.encode_slots: at most 62 "slot:units" pairs.
+    Column("slots", Text, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Column("signature", String(40), nullable=False),
-    # When the bucket is full again: from then on the row says nothing.
+    # When the newest slot leaves the window: from then on the row says nothing.
     Column("expires_at", BigInteger, nullable=False),
     schema=COUNTER_SCHEMA,
 )
 
 
 class BucketStore(Protocol):
-    """Atomic check-and-take on named buckets, shared by every process using it."""
+    """Atomic check-and-take on named counters, shared by every process using it."""
 
     def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
-        """Take ``cost`` tokens if there (``cost`` 0 only looks)."""
+        """Take ``cost`` units if they fit in the window (``cost`` 0 only looks)."""
+        ...
+
+    def look(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        """What ``take`` would answer for ``cost``, taking nothing."""
         ...
 
     def reset(self, names: list[str]) -> None:
-        """Forget buckets: they are full again."""
+        """Forget counters: nothing is counted in their windows any more."""
         ...
 
     def close(self) -> None: ...
 
 
 class MemoryStore:
-    """Buckets in a dict: exact within one process only."""
+    """Windows in a dict: exact within one process only."""
 
     def __init__(self) -> None:
-        self.buckets: dict[str, Bucket] = {}
+        self.windows: dict[str, Window] = {}
         self._lock = threading.Lock()
 
     def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
         with self._lock:
-            decision, stored = take(self.buckets.get(name), limit, cost, now)
+            decision, stored = take(self.windows.get(name), limit, cost, now)
             if stored is not None:
-                self.buckets[name] = stored
+                self.windows[name] = stored
         return decision
+
+    def look(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        with self._lock:
+            return take(self.windows.get(name), limit, cost, now)[0]
 
     def reset(self, names: list[str]) -> None:
         with self._lock:
             for name in names:
-                self.buckets.pop(name, None)
+                self.windows.pop(name, None)
 
     def close(self) -> None:
-        self.buckets.clear()
+        self.windows.clear()
 
 
 def local_engine(path: Path) -> Engine:
@@ -105,6 +128,8 @@ def local_engine(path: Path) -> Engine:
     SQLite's busy timeout does not wait for ("database is locked" at once),
     so that first-time setup runs under an exclusive ``flock`` on a sidecar
     file: one process sets the file up, the others wait and find it ready.
+    A file from an earlier version loses its token-bucket table (counters
+    are disposable: its keys start with nothing counted).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}",
@@ -129,6 +154,7 @@ def local_engine(path: Path) -> Engine:
         with closing(sqlite3.connect(path, timeout=30)) as raw:
             raw.execute("PRAGMA journal_mode=WAL")
         with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {OLD_TABLE}")
             counter_metadata.create_all(connection)
     return engine
 
@@ -145,7 +171,7 @@ def _setup_lock(path: Path) -> Iterator[None]:
 
 
 class SqlStore:
-    """Buckets as rows, each take in one transaction holding the bucket's lock."""
+    """Windows as rows, each take in one transaction holding the counter's lock."""
 
     def __init__(self, engine: Engine, *, prefix: str = "") -> None:
         self.engine = engine
@@ -154,39 +180,49 @@ class SqlStore:
         self._takes = 0
 
     def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        if cost == 0:
+            return self.look(name, limit, 0, now)
         key = self.prefix + name
-        engine = self._engine_now()
-        bind = engine if cost == 0 else engine.execution_options(sqlite_begin="IMMEDIATE")
-        return self._take(bind, key, limit, cost, now)
-
-    def _take(self, bind: Engine, key: str, limit: Limit, cost: int, now: int) -> Decision:
-        with bind.begin() as connection:
-            if self.is_postgres and cost > 0:
+        with self._engine_now().execution_options(sqlite_begin="IMMEDIATE").begin() \
+                as connection:
+            if self.is_postgres:
                 connection.execute(select(func.pg_advisory_xact_lock(
                     func.hashtextextended(key, 0))))
-            row = connection.execute(
-                select(buckets_table.c.level, buckets_table.c.updated_at,
-                       buckets_table.c.signature).where(buckets_table.c.name == key)
-            ).first()
-            state = Bucket(int(row.level), int(row.updated_at), str(row.signature)) \
-                if row is not None else None
-            decision, stored = take(state, limit, cost, now)
+            decision, stored = take(self._read(connection, key), limit, cost, now)
             if stored is not None:
-                values = {
-                    "level": stored.level, "updated_at": stored.updated_at,
-                    "signature": stored.signature,
-                    "expires_at": now + ceil_div(limit.full - stored.level, limit.capacity),
-                }
-                insert = pg_insert if self.is_postgres else sqlite_insert
-                connection.execute(
-                    insert(buckets_table).values(name=key, **values)
-                    .on_conflict_do_update(index_elements=["name"], set_=values)
-                )
-                self._takes += 1
-                if self._takes % CLEANUP_EVERY == 0:
-                    connection.execute(delete(buckets_table)
-                                       .where(buckets_table.c.expires_at < now))
+                self._write(connection, key, stored, expires_at(stored, limit))
         return decision
+
+    def look(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        with self._engine_now().begin() as connection:
+            return take(self._read(connection, self.prefix + name), limit, cost, now)[0]
+
+    def window(self, name: str) -> Window | None:
+        """The stored window of counter ``name``, as it is (tests, operators)."""
+        with self._engine_now().begin() as connection:
+            return self._read(connection, self.prefix + name)
+
+    @staticmethod
+    def _read(connection: Connection, key: str) -> Window | None:
+        row = connection.execute(
+            select(windows_table.c.slots, windows_table.c.updated_at,
+                   windows_table.c.signature).where(windows_table.c.name == key)
+        ).first()
+        if row is None:
+            return None
+        return Window(slots=decode_slots(str(row.slots)), updated_at=int(row.updated_at),
+                      signature=str(row.signature))
+
+    def _write(self, connection: Connection, key: str, stored: Window, expiry: int) -> None:
+        values = {"slots": encode_slots(stored.slots), "updated_at": stored.updated_at,
+                  "signature": stored.signature, "expires_at": expiry}
+        insert = pg_insert if self.is_postgres else sqlite_insert
+        connection.execute(insert(windows_table).values(name=key, **values)
+                           .on_conflict_do_update(index_elements=["name"], set_=values))
+        self._takes += 1
+        if self._takes % CLEANUP_EVERY == 0:
+            connection.execute(delete(windows_table)
+                               .where(windows_table.c.expires_at <= stored.updated_at))
 
     def _engine_now(self) -> Engine:
         return self.engine
@@ -194,15 +230,15 @@ class SqlStore:
     def reset(self, names: list[str]) -> None:
         with self._engine_now().execution_options(sqlite_begin="IMMEDIATE").begin() \
                 as connection:
-            connection.execute(delete(buckets_table).where(
-                buckets_table.c.name.in_([self.prefix + name for name in names])))
+            connection.execute(delete(windows_table).where(
+                windows_table.c.name.in_([self.prefix + name for name in names])))
 
     def clear(self) -> None:
-        """Forget every bucket under this store's prefix (tests, operators)."""
+        """Forget every counter under this store's prefix (tests, operators)."""
         with self._engine_now().execution_options(sqlite_begin="IMMEDIATE").begin() \
                 as connection:
-            connection.execute(delete(buckets_table).where(
-                buckets_table.c.name.startswith(self.prefix, autoescape=True)))
+            connection.execute(delete(windows_table).where(
+                windows_table.c.name.startswith(self.prefix, autoescape=True)))
 
     def close(self) -> None:
         if not self.is_postgres:
@@ -212,8 +248,8 @@ class SqlStore:
 class LocalStore(SqlStore):
     """``SqlStore`` on its own SQLite file, created by the first take that stores.
 
-    Until then a look answers "full" without touching the disk, so a
-    deployment whose keys are all unlimited never writes the file.
+    Until then a look answers "nothing counted" without touching the disk,
+    so a deployment whose keys are all unlimited never writes the file.
     """
 
     def __init__(self, path: Path) -> None:
@@ -230,10 +266,10 @@ class LocalStore(SqlStore):
                 self._engine = local_engine(self.path)
             return self._engine
 
-    def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
-        if cost == 0 and self._engine is None and not self.path.exists():
-            return take(None, limit, 0, now)[0]
-        return super().take(name, limit, cost, now)
+    def look(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        if self._engine is None and not self.path.exists():
+            return take(None, limit, cost, now)[0]
+        return super().look(name, limit, cost, now)
 
     def reset(self, names: list[str]) -> None:
         if self._engine is not None or self.path.exists():
@@ -244,36 +280,80 @@ class LocalStore(SqlStore):
             self._engine.dispose()
 
 
-# KEYS[1] the bucket; ARGV capacity, window, cost, now, signature.
-# Returns {taken (0/1), level before the call, the time it was counted at}.
-# Mirrors buckets.take, including that a bucket's time never runs backwards.
+# KEYS[1] the counter: a hash of slot number -> units, plus 'sig' and 'at'.
+# ARGV capacity, window, slot seconds, cost, now, signature.
+# Mirrors buckets.take step by step (the tests run both on the same sequences):
+# the time never runs backwards, slots that left the window do not count, a take
+# that does not fit (or a cost of 0) changes nothing. A take that fits drops the
+# slots that left, adds its cost to its slot, and sets the key to expire when
+# that slot leaves the window: no key without an expiry.
+# Returns {taken (0/1), the time counted at, the expiry set in ms (0: none),
+# then slot, units, ... of the slots counted before the take, oldest first}.
 TAKE_SCRIPT = """
 local capacity = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local full = capacity * window
-local level = full
-local stored = redis.call('HMGET', KEYS[1], 'level', 'updated', 'sig')
-if stored[1] and stored[3] == ARGV[5] then
-  local updated = tonumber(stored[2])
-  if now < updated then now = updated end
-  level = math.min(full, tonumber(stored[1]) + (now - updated) * capacity)
+local slot_seconds = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local now = tonumber(ARGV[5])
+local signature = ARGV[6]
+local fields = redis.call('HGETALL', KEYS[1])
+local stored_signature = nil
+local stored_at = nil
+local slots = {}
+for i = 1, #fields, 2 do
+  local field = fields[i]
+  if field == 'sig' then
+    stored_signature = fields[i + 1]
+  elseif field == 'at' then
+    stored_at = tonumber(fields[i + 1])
+  else
+    slots[#slots + 1] = {tonumber(field), tonumber(fields[i + 1])}
+  end
 end
-local need = cost * window
-if need > level or cost == 0 then
-  return {0, level, now}
+local same_limit = stored_signature == signature
+if same_limit and stored_at ~= nil and now < stored_at then now = stored_at end
+table.sort(slots, function(a, b) return a[1] < b[1] end)
+local counted = {}
+local gone = {}
+local used = 0
+for _, pair in ipairs(slots) do
+  if same_limit and (pair[1] + 1) * slot_seconds + window > now then
+    counted[#counted + 1] = pair[1]
+    counted[#counted + 1] = pair[2]
+    used = used + pair[2]
+  else
+    gone[#gone + 1] = tostring(pair[1])
+  end
 end
-local after = level - need
-redis.call('HSET', KEYS[1], 'level', after, 'updated', now, 'sig', ARGV[5])
-local seconds_to_full = math.ceil((full - after) / capacity)
-redis.call('PEXPIRE', KEYS[1], (seconds_to_full + 1) * 1000)
-return {1, level, now}
+if cost == 0 or used + cost > capacity then
+  return {0, now, 0, unpack(counted)}
+end
+if not same_limit then
+  redis.call('DEL', KEYS[1])
+elseif #gone > 0 then
+  redis.call('HDEL', KEYS[1], unpack(gone))
+end
+local slot = math.floor(now / slot_seconds)
+redis.call('HINCRBY', KEYS[1], tostring(slot), cost)
+redis.call('HSET', KEYS[1], 'sig', signature, 'at', now)
+local expiry = ((slot + 1) * slot_seconds + window - now) * 1000
+redis.call('PEXPIRE', KEYS[1], expiry)
+return {1, now, expiry, unpack(counted)}
 """
 
 
+@dataclass(frozen=True)
+class ScriptAnswer:
+    """What one run of ``TAKE_SCRIPT`` said (see the script's comment)."""
+
+    taken: bool
+    counted_at: int
+    expiry_ms: int
+    counted: Window
+
+
 class RedisStore:
-    """Buckets as Redis hashes, taken by one Lua script (atomic, always expiring)."""
+    """Windows as Redis hashes, taken by one Lua script (atomic, always expiring)."""
 
     def __init__(self, client: Any, *, prefix: str) -> None:
         self.client = client
@@ -287,20 +367,46 @@ class RedisStore:
         client = redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         return cls(client, prefix=prefix)
 
-    def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
-        _taken, level, counted_at = self._script(
+    def run_script(self, name: str, limit: Limit, cost: int, now: int) -> ScriptAnswer:
+        """Run the take script once (``take`` reads its answer; tests compare it)."""
+        taken, at, expiry, *flat = self._script(
             keys=[self.prefix + name],
-            args=[limit.capacity, limit.window, cost, now, limit.signature],
+            args=[limit.capacity, limit.window, limit.slot_seconds, cost, now,
+                  limit.signature],
         )
-        return take(Bucket(int(level), int(counted_at), limit.signature), limit, cost,
-                    int(counted_at))[0]
+        slots = tuple((int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2))
+        return ScriptAnswer(taken=bool(taken), counted_at=int(at), expiry_ms=int(expiry),
+                            counted=Window(slots, int(at), limit.signature))
+
+    def take(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        if cost == 0:
+            return self.look(name, limit, 0, now)
+        answer = self.run_script(name, limit, cost, now)
+        decision = take(answer.counted, limit, cost, answer.counted_at)[0]
+        if decision.allowed != answer.taken:
+            raise RuntimeError(f"the rate-limit script and buckets.take disagree on {name!r}")
+        return decision
+
+    def look(self, name: str, limit: Limit, cost: int, now: int) -> Decision:
+        return take(self.window(name), limit, cost, now)[0]
+
+    def window(self, name: str) -> Window | None:
+        """The stored window of counter ``name``, as it is (tests, operators)."""
+        fields = {key.decode(): value.decode()
+                  for key, value in self.client.hgetall(self.prefix + name).items()}
+        if "sig" not in fields:
+            return None
+        slots = sorted((int(slot), int(units)) for slot, units in fields.items()
+                       if slot not in ("sig", "at"))
+        return Window(slots=tuple(slots), updated_at=int(fields["at"]),
+                      signature=fields["sig"])
 
     def reset(self, names: list[str]) -> None:
         if names:
             self.client.delete(*[self.prefix + name for name in names])
 
     def clear(self) -> None:
-        """Forget every bucket under this store's prefix (tests, operators)."""
+        """Forget every counter under this store's prefix (tests, operators)."""
         keys = list(self.client.scan_iter(match=self.prefix + "*", count=500))
         if keys:
             self.client.delete(*keys)

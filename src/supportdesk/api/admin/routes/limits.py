@@ -81,5 +81,5 @@ def get_key_usage(unit: AdminReadUnit, limiter: RateLimiterDep, key_id: KeyId) -
              summary="Give an API key its full allowance back",
              responses=_ok(USAGE_EXAMPLE, "The key's usage after the reset", WRITE))
 def post_reset_usage(unit: AdminReadUnit, limiter: RateLimiterDep, key_id: KeyId) -> Response:
-    """Fill the key's call and ticket buckets again."""
+    """Forget what the key's call and ticket windows counted: its full allowance is back."""
     return json_response(usage_record(reset_key_usage(unit, limiter, key_id=key_id)))
