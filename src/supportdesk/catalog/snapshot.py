@@ -98,6 +98,16 @@ class Catalog:
         self.sla_by_name = {s.name.casefold(): s for s in self.sla_policies}
         self.field_by_id = {f.id: f for f in self.custom_fields}
         self.field_by_key = {f.wire_key: f for f in self.custom_fields}
+        # Id -> what the wire shows, for serializing pages of tickets (an unset
+        # reference, None, is simply not a key).
+        self.status_name: dict[int | None, str] = {s.id: s.name for s in self.statuses}
+        self.type_name: dict[int | None, str] = {t.id: t.name for t in self.types}
+        self.group_name: dict[int | None, str] = {g.id: g.name for g in self.groups}
+        self.category_name: dict[int | None, str] = {c.id: c.name for c in self.categories}
+        self.subcategory_name: dict[int | None, str] = {
+            s.id: s.name for s in self.subcategories}
+        self.agent_email: dict[int | None, str] = {a.id: a.email for a in self.agents}
+        self.sla_name: dict[int | None, str] = {s.id: s.name for s in self.sla_policies}
 
     def subcategory(self, category_id: int, name: str) -> SubcategoryDef | None:
         folded = name.casefold()

@@ -8,7 +8,7 @@ query cannot forget the tenant because no query writes it by hand.
 
 from __future__ import annotations
 
-import weakref
+import threading
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -99,7 +99,12 @@ def _bind_transaction(session: Session, _transaction: SessionTransaction,
 # table without that criterion: the scoping still happens here, once.
 
 SCOPE_PARAMETER = "scope_tenant_id"
-_checked: weakref.WeakKeyDictionary[Executable, bool] = weakref.WeakKeyDictionary()
+# Statement shapes already checked, by SQLAlchemy's cache key (the key fixes the
+# SQL's structure, so one check holds for every statement with it). Bounded:
+# a list's shapes come from a few filter keys and options.
+_checked: dict[Any, bool] = {}
+_CHECKED_LIMIT = 4096
+_checked_lock = threading.Lock()
 
 
 def tenant_criterion(table: FromClause) -> ColumnElement[bool]:
@@ -114,15 +119,26 @@ def run_scoped(session: Session, statement: Executable,
     Raises ``RuntimeError`` if the statement reads a tenant table without
     the criterion: a bug, never a request's fault.
     """
-    if statement not in _checked:
-        unscoped = unscoped_tables(statement)
-        if unscoped:
-            raise RuntimeError(f"a Core read of {', '.join(sorted(unscoped))} is not scoped "
-                               "to the tenant (use tenant_criterion)")
-        _checked[statement] = True
+    _require_scoped(statement)
     values = dict(params or {})
     values[SCOPE_PARAMETER] = current_tenant(session)
     return session.connection().execute(statement, values)
+
+
+def _require_scoped(statement: Executable) -> None:
+    cache_key = cast(ClauseElement, statement)._generate_cache_key()
+    shape = cache_key.key if cache_key is not None else None
+    if shape is not None and shape in _checked:
+        return
+    unscoped = unscoped_tables(statement)
+    if unscoped:
+        raise RuntimeError(f"a Core read of {', '.join(sorted(unscoped))} is not scoped "
+                           "to the tenant (use tenant_criterion)")
+    if shape is not None:
+        with _checked_lock:
+            if len(_checked) >= _CHECKED_LIMIT:
+                _checked.clear()
+            _checked[shape] = True
 
 
 def unscoped_tables(statement: Executable) -> set[str]:

@@ -14,35 +14,22 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, UnaryExpression, func, select
 
-from supportdesk.companies.models import Company
-from supportdesk.contacts.models import Contact
-from supportdesk.db.base import table_of
 from supportdesk.db.scoping import run_scoped, tenant_criterion
 from supportdesk.surveys.responses import latest_sent_surveys
 from supportdesk.surveys.schemas import SentSurveyRead
 from supportdesk.tickets import counters
 from supportdesk.tickets.filters import ID_KEYS, TicketFilter, filter_clauses, resolve
 from supportdesk.tickets.models import Ticket, TicketFields
+from supportdesk.tickets.reads import (
+    CUSTOM_FIELDS,
+    DESCRIPTION,
+    SHOWN,
+    TICKETS,
+    tickets_with_people,
+)
 from supportdesk.unit import TenantUnit
 
 PAGE_SIZES = (30, 50, 100)
-
-_TICKETS = table_of(Ticket)
-_CONTACTS = table_of(Contact)
-_COMPANIES = table_of(Company)
-# What a list item shows; the description and custom fields only when asked for.
-_OPTIONAL = frozenset({"description_html", "description_text", "custom_fields"})
-_ALWAYS = [column for column in _TICKETS.c if column.key not in _OPTIONAL | {"tenant_id"}]
-_PEOPLE = (
-    _CONTACTS.c.primary_email.label("contact_email"),
-    _CONTACTS.c.name.label("contact_name"),
-    _COMPANIES.c.name.label("company_name"),
-)
-_WITH_PEOPLE = _TICKETS.join(
-    _CONTACTS, (_CONTACTS.c.id == _TICKETS.c.contact_id) & tenant_criterion(_CONTACTS)
-).outerjoin(
-    _COMPANIES, (_COMPANIES.c.id == _TICKETS.c.company_id) & tenant_criterion(_COMPANIES)
-)
 
 # A page row: a ticket's listed columns with its contact's and company's names.
 ListedTicket = tuple[TicketFields, str, str, str | None]
@@ -113,14 +100,14 @@ def count_tickets(unit: TenantUnit, flt: TicketFilter, *,
         ((key, values),) = flt.terms.items()
         if key in ID_KEYS:
             return counters.key_count(unit.session, key, resolve(key, values, unit.catalog))
-    statement = select(func.count()).select_from(_TICKETS).where(
+    statement = select(func.count()).select_from(TICKETS).where(
         *_conditions(unit, flt, updated_since))
     return int(run_scoped(unit.session, statement).scalar_one())
 
 
 def _conditions(unit: TenantUnit, flt: TicketFilter, updated_since: datetime | None) \
         -> list[ColumnElement[bool]]:
-    conditions = [tenant_criterion(_TICKETS), *filter_clauses(flt, unit.catalog)]
+    conditions = [tenant_criterion(TICKETS), *filter_clauses(flt, unit.catalog)]
     if updated_since is not None:
         conditions.append(Ticket.updated_at >= updated_since)
     return conditions
@@ -135,7 +122,7 @@ def _page_statement(query: TicketQuery, conditions: list[ColumnElement[bool]], t
     walks from the other end instead (``total`` is exact), so the deepest
     page costs what a page in the middle does.
     """
-    order_column = _TICKETS.c.updated_at if query.order_by_updated else _TICKETS.c.created_at
+    order_column = TICKETS.c.updated_at if query.order_by_updated else TICKETS.c.created_at
     descending = query.descending
     limit = min(query.page_size, total - query.offset)
     offset = query.offset
@@ -143,26 +130,22 @@ def _page_statement(query: TicketQuery, conditions: list[ColumnElement[bool]], t
         descending = not descending
         offset = total - query.offset - limit
     inner = (
-        select(_TICKETS.c.number)
+        select(TICKETS.c.number)
         .where(*conditions)
         .order_by(*_ordering(order_column, descending=descending))
         .limit(limit)
         .offset(offset)
     )
-    columns = list(_ALWAYS)
+    columns: list[ColumnElement[Any]] = list(SHOWN)
     if query.with_description:
-        columns += [_TICKETS.c.description_html, _TICKETS.c.description_text]
+        columns += DESCRIPTION
     if query.with_custom_fields:
-        columns.append(_TICKETS.c.custom_fields)
-    return (
-        select(*columns, *_PEOPLE)
-        .select_from(_WITH_PEOPLE)
-        .where(tenant_criterion(_TICKETS), _TICKETS.c.number.in_(inner))
-    )
+        columns.append(CUSTOM_FIELDS)
+    return tickets_with_people(columns, [TICKETS.c.number.in_(inner)])
 
 
 def _ordering(column: ColumnElement[datetime], *, descending: bool) \
         -> tuple[UnaryExpression[Any], UnaryExpression[Any]]:
     if descending:
-        return column.desc(), _TICKETS.c.number.desc()
-    return column.asc(), _TICKETS.c.number.asc()
+        return column.desc(), TICKETS.c.number.desc()
+    return column.asc(), TICKETS.c.number.asc()

@@ -30,7 +30,8 @@ from supportdesk.text import (
     normalize_email,
 )
 from supportdesk.tickets import counters, fields
-from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.models import Ticket, TicketFields
+from supportdesk.tickets.reads import description_files, one_ticket
 from supportdesk.unit import TenantUnit
 
 SOURCES = {1: "Email", 5: "Microsoft Teams", 6: "Support Portal", 7: "Phone/Other",
@@ -90,7 +91,7 @@ class TicketChanges:
 class TicketView:
     """A ticket with the people and files its representations show."""
 
-    ticket: Ticket
+    ticket: TicketFields
     contact_email: str
     contact_name: str
     company_name: str | None
@@ -114,9 +115,16 @@ def view_ticket(unit: TenantUnit, ticket: Ticket) -> TicketView:
 def ticket_details(unit: TenantUnit, number: int, *, with_survey: bool = False) -> TicketView:
     """Ticket ``number`` as the details endpoint shows it, or 404.
 
-    ``with_survey`` adds the latest survey sent on the ticket.
+    Two prebuilt reads (``tickets.reads``): the ticket with its people, and
+    its description's files. ``with_survey`` adds the latest survey sent on
+    the ticket.
     """
-    view = view_ticket(unit, get_ticket(unit, number))
+    row = one_ticket(unit, number)
+    if row is None:
+        raise NotFound(f"ticket {number} does not exist")
+    view = TicketView(ticket=row, contact_email=row.contact_email,
+                      contact_name=row.contact_name, company_name=row.company_name,
+                      attachments=description_files(unit, number))
     if not with_survey:
         return view
     return replace(view, survey=latest_sent_surveys(unit, [number]).get(number))

@@ -27,6 +27,9 @@ class ListOptions:
     flatten: bool = False
 
 
+_NO_OPTIONS = ListOptions()
+
+
 def attachment_url(base_url: str, attachment: Attachment) -> str:
     return (f"{base_url}/apis/v3/attachments/{attachment.id}/{attachment.token}/"
             f"{quote(attachment.file_name)}")
@@ -45,13 +48,6 @@ def custom_fields_json(catalog: Catalog, stored: dict[str, Any], prefix: str = "
         -> dict[str, Any]:
     """Every defined field, unset ones as null, keyed ``cf_<Label>``."""
     return {prefix + f.label: stored.get(str(f.id)) for f in catalog.custom_fields}
-
-
-def _name(mapping: dict[int, Any], key: int | None) -> str | None:
-    if key is None:
-        return None
-    item = mapping.get(key)
-    return item.name if item is not None else None
 
 
 def ticket_json(
@@ -76,10 +72,13 @@ def ticket_json(
     sent on the ticket (None: none was sent); details show its block only when
     ``options`` ask for it, always nested.
     """
-    opts = options or ListOptions()
+    opts = options or _NO_OPTIONS
     created = ticket.created_at
-    assignee = catalog.agent_by_id.get(ticket.assignee_id) if ticket.assignee_id else None
-    policy = catalog.sla_by_id.get(ticket.sla_policy_id) if ticket.sla_policy_id else None
+    resolved = ticket.resolved_at
+    closed = ticket.closed_at
+    first_response = ticket.first_response_at
+    first_assigned = ticket.first_assigned_at
+    # Built key by key, in the wire's order: a page of 100 serializes 100 of these.
     body: dict[str, Any] = {
         "ticket_number": ticket.number,
         "contact_email": contact_email,
@@ -89,36 +88,32 @@ def ticket_json(
     if details or opts.include_description:
         body["description"] = ticket.description_html
         body["description_text"] = ticket.description_text
-    body.update({
-        "status": _name(catalog.status_by_id, ticket.status_id),
-        "priority": ticket.priority,
-        "type": _name(catalog.type_by_id, ticket.type_id),
-        "source": ticket.source,
-        "form_name": ticket.form_name,
-        "form_is_deleted": 0,
-        "assigned_to": assignee.email if assignee else None,
-        "company_name": company_name,
-    })
+    body["status"] = catalog.status_name.get(ticket.status_id)
+    body["priority"] = ticket.priority
+    body["type"] = catalog.type_name.get(ticket.type_id)
+    body["source"] = ticket.source
+    body["form_name"] = ticket.form_name
+    body["form_is_deleted"] = 0
+    body["assigned_to"] = catalog.agent_email.get(ticket.assignee_id)
+    body["company_name"] = company_name
     if with_sla_name:
-        body["sla"] = policy.name if policy else NO_SLA_POLICY
+        body["sla"] = catalog.sla_name.get(ticket.sla_policy_id, NO_SLA_POLICY)
     if details:
         body["completed_within_sla"] = ticket.completed_within_sla
-    body.update({
-        "group": _name(catalog.group_by_id, ticket.group_id),
-        "category": _name(catalog.category_by_id, ticket.category_id),
-        "subcategory": _name(catalog.subcategory_by_id, ticket.subcategory_id),
-        "created_on": wire_time(created),
-        "updated_on": wire_time(ticket.updated_at),
-        "resolved_on": wire_time(ticket.resolved_at),
-        "closed_on": wire_time(ticket.closed_at),
-        "due_date": wire_time(ticket.due_at),
-        "first_response_time": wire_time(ticket.first_response_at),
-        "first_assigned_time": wire_time(ticket.first_assigned_at),
-        "first_assigned_duration": minutes_between(created, ticket.first_assigned_at),
-        "resolved_duration": minutes_between(created, ticket.resolved_at),
-        "first_replied_duration": minutes_between(created, ticket.first_response_at),
-        "closed_duration": minutes_between(created, ticket.closed_at),
-    })
+    body["group"] = catalog.group_name.get(ticket.group_id)
+    body["category"] = catalog.category_name.get(ticket.category_id)
+    body["subcategory"] = catalog.subcategory_name.get(ticket.subcategory_id)
+    body["created_on"] = wire_time(created)
+    body["updated_on"] = wire_time(ticket.updated_at)
+    body["resolved_on"] = wire_time(resolved)
+    body["closed_on"] = wire_time(closed)
+    body["due_date"] = wire_time(ticket.due_at)
+    body["first_response_time"] = wire_time(first_response)
+    body["first_assigned_time"] = wire_time(first_assigned)
+    body["first_assigned_duration"] = minutes_between(created, first_assigned)
+    body["resolved_duration"] = minutes_between(created, resolved)
+    body["first_replied_duration"] = minutes_between(created, first_response)
+    body["closed_duration"] = minutes_between(created, closed)
     if details or opts.include_custom_fields:
         fields = custom_fields_json(catalog, ticket.custom_fields, custom_field_prefix)
         if opts.flatten and not details:
@@ -132,11 +127,9 @@ def ticket_json(
             body["survey_rating"] = survey_block(survey)
     if attachments is not None:
         body["attachments"] = attachments
-    body.update({
-        "watchers": list(ticket.watchers),
-        "share_to": list(ticket.share_to),
-        "conversation_count": ticket.conversation_count,
-    })
+    body["watchers"] = list(ticket.watchers)
+    body["share_to"] = list(ticket.share_to)
+    body["conversation_count"] = ticket.conversation_count
     return body
 
 
