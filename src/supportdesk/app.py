@@ -97,6 +97,7 @@ def bind_app(app: FastAPI, settings: Settings, *, database: Database | None = No
     app.state.settings = settings
     app.state.database = database or Database.from_url(
         settings.database_url, sqlite_cache_mb=settings.sqlite_cache_mb)
+    app.state.database.enable_group_commit(settings.sqlite_group_commit)
     attach_replicas(app.state.database, settings, clock)
     app.state.clock = clock
     app.state.storage = storage_from_settings(settings.attachment_storage, settings.data_dir)

@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         "(10.0.0.0/8), or '*' for every peer (only when nothing else can reach the "
         "server). Empty (the default): none; the client address is the TCP peer's.",
     )
+    sqlite_group_commit: int = Field(
+        default=32, ge=0, le=1000,
+        description="SQLite: at most this many API write requests of one worker share one "
+        "transaction and its fsync, each answered once it committed (0: every request "
+        "commits on its own). See docs/operations.md, Group commit.",
+    )
     data_dir: Path = Field(default=Path("./var/data"), description="Attachment storage directory.")
     attachment_storage: str = Field(
         default="filesystem",

@@ -8,37 +8,62 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from supportdesk.attachments.storage import AttachmentStorage, storage_from_settings
-from supportdesk.catalog.snapshot import Catalog, catalog_for, load_catalog
+from supportdesk.catalog.snapshot import Catalog, cached_catalog, catalog_for, load_catalog
 from supportdesk.clock import Clock, system_clock
 from supportdesk.config import Settings
+from supportdesk.db.group_commit import GroupCommit
+from supportdesk.db.scoping import bind_tenant
 from supportdesk.db.session import Database
 from supportdesk.tenancy.models import Tenant
 from supportdesk.tenancy.service import get_tenant
 
 
-@dataclass
 class TenantUnit:
-    """A tenant-scoped session plus what services need around it."""
+    """A tenant-scoped session plus what services need around it.
 
-    session: Session
-    tenant_id: int
-    subdomain: str
-    catalog_version: int
-    settings: Settings
-    storage: AttachmentStorage
-    clock: Clock = system_clock
-    _catalog: Catalog | None = field(default=None, repr=False)
+    A unit normally comes with its session. A write unit under group commit
+    (``db.group_commit``, SQLite) comes with ``group`` instead: its session
+    is opened on first use, when the unit takes its turn, and ``commit``
+    returns once the shared transaction holding it is durable; a use after
+    the commit takes a new turn.
+    """
+
+    def __init__(self, *, tenant_id: int, subdomain: str, catalog_version: int,
+                 settings: Settings, storage: AttachmentStorage, clock: Clock = system_clock,
+                 session: Session | None = None, group: GroupCommit | None = None,
+                 catalog: Catalog | None = None) -> None:
+        if (session is None) == (group is None):
+            raise ValueError("a unit needs a session or a group commit, not both")
+        self.tenant_id = tenant_id
+        self.subdomain = subdomain
+        self.catalog_version = catalog_version
+        self.settings = settings
+        self.storage = storage
+        self.clock = clock
+        self.group = group
+        self._session = session
+        self._catalog = catalog
+
+    @property
+    def session(self) -> Session:
+        """The unit's tenant-scoped session (under group commit: taking the turn)."""
+        if self._session is None:
+            assert self.group is not None
+            session = self.group.begin(self)
+            bind_tenant(session, self.tenant_id)
+            self._session = session
+        return self._session
 
     @property
     def catalog(self) -> Catalog:
         """The tenant's definitions (statuses, agents, fields...), cached per version."""
         if self._catalog is None:
-            self._catalog = catalog_for(self.session, self.catalog_version)
+            self._catalog = cached_catalog(self.tenant_id, self.catalog_version) \
+                or catalog_for(self.session, self.catalog_version)
         return self._catalog
 
     def reload_catalog(self) -> Catalog:
@@ -47,7 +72,30 @@ class TenantUnit:
         return self._catalog
 
     def commit(self) -> None:
-        self.session.commit()
+        """Make the unit's changes durable: the service's last step."""
+        if self.group is None:
+            self.session.commit()
+            return
+        session, self._session = self._session, None
+        if session is None:
+            return  # nothing was read or written
+        try:
+            session.commit()
+        except BaseException:
+            self.group.end(self, session, committed=False)
+            raise
+        self.group.end(self, session, committed=True)
+
+    def close(self) -> None:
+        """End the unit: whatever was not committed is rolled back."""
+        session = self._session
+        if session is None:
+            return
+        self._session = None
+        if self.group is not None:
+            self.group.end(self, session, committed=False)
+        else:
+            session.close()
 
 
 @contextmanager

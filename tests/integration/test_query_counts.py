@@ -96,8 +96,12 @@ def test_the_full_page_really_has_many_rows(client: TestClient, tenant: TenantFi
 # (statements on SQLite, statements on PostgreSQL) of one create, counted from
 # authentication to the answer: the write transaction itself is the contact
 # lookup, the ticket number, the ticket, its search document and its counters.
-CREATE_KNOWN_CONTACT = (8, 7)
-CREATE_NEW_CONTACT = (14, 14)
+# On SQLite the create is a savepoint of a group transaction (db.group_commit):
+# SAVEPOINT and RELEASE are its own; the BEGIN IMMEDIATE counted here (and the
+# COMMIT, which the driver sends without a statement) is shared by every create
+# in the batch, here a batch of one.
+CREATE_KNOWN_CONTACT = (10, 7)
+CREATE_NEW_CONTACT = (16, 14)
 
 
 def create_statements(client: TestClient, tenant: TenantFixture, email: str) -> list[str]:

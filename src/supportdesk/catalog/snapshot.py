@@ -173,6 +173,13 @@ _cache: dict[int, tuple[int, Catalog]] = {}
 _cache_lock = threading.Lock()
 
 
+def cached_catalog(tenant_id: int, version: int) -> Catalog | None:
+    """The tenant's catalog at ``version`` if this process holds it (no database)."""
+    with _cache_lock:
+        cached = _cache.get(tenant_id)
+    return cached[1] if cached is not None and cached[0] == version else None
+
+
 def catalog_for(session: Session, version: int) -> Catalog:
     """The tenant's catalog at ``version``, from cache when it is current."""
     tenant_id = current_tenant(session)

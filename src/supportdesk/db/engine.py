@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,15 @@ DEFAULT_SQLITE_CACHE_MB = 4
 # How long a writer waits for this process's other writers: busy_timeout's 30 s.
 _WRITER_WAIT_SECONDS = 30.0
 _HOLDS_TURN = "supportdesk_holds_writer_turn"
+# Execution option of a connection that takes the writer turn itself
+# (``db.group_commit``): its BEGIN IMMEDIATE must not take it again.
+MANAGES_TURN = "supportdesk_manages_writer_turn"
+_writer_turns: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def writer_turn(engine: Engine) -> threading.Lock:
+    """The lock this process's SQLite writers take, in order, before SQLite's own."""
+    return _writer_turns[engine]
 
 
 def make_engine(url: str, *, pool_size: int = 10,
@@ -80,18 +90,20 @@ def _configure_sqlite(engine: Engine, *, cache_kib: int) -> None:
     # waits in the busy handler (for other processes' writers). The turn is
     # taken at BEGIN IMMEDIATE and given back when the connection returns to
     # the pool, that is after its COMMIT or ROLLBACK has finished.
-    writer_turn = threading.Lock()
+    turn = _writer_turns[engine] = threading.Lock()
 
     def _release_turn(record_info: dict[Any, Any]) -> None:
         if record_info.pop(_HOLDS_TURN, False):
-            writer_turn.release()
+            turn.release()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        options = conn.get_execution_options()
+        mode = options.get("sqlite_begin", "DEFERRED")
         record_info = conn.connection.record_info
-        if mode != "DEFERRED" and not record_info.get(_HOLDS_TURN):
-            if not writer_turn.acquire(timeout=_WRITER_WAIT_SECONDS):
+        if mode != "DEFERRED" and not options.get(MANAGES_TURN) \
+                and not record_info.get(_HOLDS_TURN):
+            if not turn.acquire(timeout=_WRITER_WAIT_SECONDS):
                 raise sqlite3.OperationalError("database is locked")
             record_info[_HOLDS_TURN] = True
         conn.exec_driver_sql(f"BEGIN {mode}")

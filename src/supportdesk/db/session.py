@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from supportdesk.db.engine import DEFAULT_SQLITE_CACHE_MB, make_engine
+from supportdesk.db.group_commit import GroupCommit
 from supportdesk.db.scoping import bind_tenant
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class Database:
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
     replicas: ReplicaRouter | None = None
+    # The request write units' shared transactions (SQLite; see db.group_commit).
+    group: GroupCommit | None = None
 
     @classmethod
     def from_url(cls, url: str, *, pool_size: int = 10,
@@ -73,7 +76,17 @@ class Database:
         finally:
             session.close()
 
+    def enable_group_commit(self, max_batch: int) -> None:
+        """Let request write units share transactions (SQLite only; 0 turns it off)."""
+        if self.group is not None:
+            self.group.close()
+            self.group = None
+        if max_batch > 0 and self.dialect == "sqlite":
+            self.group = GroupCommit(self.engine, max_batch=max_batch)
+
     def dispose(self) -> None:
+        if self.group is not None:
+            self.group.close()
         if self.replicas is not None:
             self.replicas.dispose()
         self.engine.dispose()

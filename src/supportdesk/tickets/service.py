@@ -298,8 +298,11 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
     if present & SEARCHED_CHANGES:
         index_ticket(unit, ticket.number)
     counters.ticket_changed(unit.session, counted_before, ticket)
+    # Read in the writing transaction: after the commit it would be another
+    # transaction (on SQLite, another wait for the write lock).
+    view = view_ticket(unit, ticket)
     unit.commit()
-    return view_ticket(unit, ticket)
+    return view
 
 
 # -- rules shared by create and update --------------------------------------------------
