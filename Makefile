@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/supportdesk_test
 PORT ?= 8080
 
-.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean bench soak
+.PHONY: run install install-dev test test-sqlite test-postgres lint typecheck migrate clean bench soak request-cost
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ BENCH_ARGS ?=
 bench: install-dev
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python benchmarks/run.py --out docs/benchmarks.md $(BENCH_ARGS)
+
+## CPU instructions per API call, under valgrind (docs/benchmarks.md, Request path):
+## exact whatever else the machine runs, so two versions of the code compare.
+REQUEST_COST_ARGS ?=
+request-cost: install-dev
+	command -v valgrind >/dev/null || (apt-get update && apt-get install -y valgrind)
+	$(BIN)/python benchmarks/request_cost.py $(REQUEST_COST_ARGS)
 
 ## Issue #6's soak (docs/benchmarks.md): 10 minutes of mixed load; no 5xx, memory flat.
 SOAK_ARGS ?=
