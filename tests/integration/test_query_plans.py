@@ -203,3 +203,38 @@ def test_a_combination_of_keys_is_counted_on_an_index(
     assert count.startswith("SELECT count(*)")
     assert_uses_an_index(tenant, count, count_parameters)
     assert_uses_an_index(tenant, page, page_parameters)
+
+
+def test_a_selective_filter_sorts_its_matches_and_a_broad_one_walks_the_order(
+    client: TestClient, tenant: TenantFixture, seeded: dict[str, str],
+) -> None:
+    """SQLite has no statistics to choose between the two; the listing chooses by count.
+
+    Walking the order index reads about page * tickets / matches rows; reading the
+    matches on the facets index and sorting them reads the matches. PostgreSQL's
+    planner makes the choice itself.
+    """
+    with tenant.database.engine.connect() as connection:
+        # The rarest status and priority pair the seeded tickets have.
+        status, priority = connection.execute(text(
+            "SELECT s.name, t.priority FROM tickets t JOIN statuses s "
+            "ON s.tenant_id = t.tenant_id AND s.id = t.status_id "
+            "GROUP BY s.name, t.priority ORDER BY count(*), s.name, t.priority LIMIT 1")).one()
+    selective = quote(json.dumps({"status": [status], "priority": [str(priority)]}))
+    broad = quote(json.dumps({"status": ["Open", "Pending", "Resolved", "Closed"],
+                              "priority": ["1", "5", "10", "20"]}))
+    (_, _), (sorted_page, sorted_parameters) = captured(
+        client, tenant, f"/apis/v3/tickets?filters={selective}")
+    (_, _), (walked_page, walked_parameters) = captured(
+        client, tenant, f"/apis/v3/tickets?filters={broad}")
+    assert_uses_an_index(tenant, sorted_page, sorted_parameters)
+    assert_uses_an_index(tenant, walked_page, walked_parameters)
+    if tenant.database.dialect != "sqlite":
+        assert "(+ tickets.created_at)" not in sorted_page
+        return
+    sorted_plan = "\n".join(plan(tenant, sorted_page, sorted_parameters))
+    walked_plan = "\n".join(plan(tenant, walked_page, walked_parameters))
+    assert "USING COVERING INDEX ix_tickets_tenant_facets" in sorted_plan, sorted_plan
+    assert "USE TEMP B-TREE FOR ORDER BY" in sorted_plan, sorted_plan
+    assert "USING INDEX ix_tickets_tenant_created (tenant_id=?)" in walked_plan, walked_plan
+    assert "TEMP B-TREE" not in walked_plan, walked_plan

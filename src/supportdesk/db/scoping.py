@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, with_loader_criteria
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, ClauseElement
+from sqlalchemy.util.typing import TupleAny
 
 from supportdesk.db.base import TenantOwned
 from supportdesk.db.rls import bind_transaction
@@ -113,7 +114,7 @@ def tenant_criterion(table: FromClause) -> ColumnElement[bool]:
 
 
 def run_scoped(session: Session, statement: Executable,
-               params: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+               params: Mapping[str, Any] | None = None) -> CursorResult[*TupleAny]:
     """Run a Core read for the session's tenant (see ``tenant_criterion``).
 
     Raises ``RuntimeError`` if the statement reads a tenant table without

@@ -116,27 +116,38 @@ def rebuild_counts(session: Session) -> None:
 
 def total_count(session: Session) -> int:
     """All of the tenant's tickets."""
-    return _sum(session, TOTAL, [0])
+    return key_count_and_total(session, TOTAL, Resolved(ids=(0,), unset=False))[0]
 
 
 def key_count(session: Session, key: str, resolved: Resolved) -> int:
     """The tenant's tickets whose ``key`` (one of ``ID_KEYS``) matches ``resolved``."""
+    return key_count_and_total(session, key, resolved)[0]
+
+
+def key_count_and_total(session: Session, key: str, resolved: Resolved) -> tuple[int, int]:
+    """``key_count``, and all of the tenant's tickets, in one statement."""
     wanted = list(resolved.ids) + ([UNSET_VALUE] if resolved.unset else [])
-    return _sum(session, key, wanted) if wanted else 0
+    found = run_scoped(session, _SUM, {"dimension": key, "values": wanted}).one()
+    return int(found[0]), int(found[1])
 
 
 _COUNTS = table_of(TicketCount)
+_MATCHING = (_COUNTS.c.dimension == bindparam("dimension")) \
+    & _COUNTS.c.value.in_(bindparam("values", expanding=True))
+_EVERY = (_COUNTS.c.dimension == TOTAL) & (_COUNTS.c.value == 0)
 # Every list call without a filter or with one key sums these: built once.
+# The second sum (every ticket) is what the list's page plan is chosen by.
 _SUM = (
-    select(func.coalesce(func.sum(_COUNTS.c.count), 0))
-    .where(tenant_criterion(_COUNTS), _COUNTS.c.dimension == bindparam("dimension"),
-           _COUNTS.c.value.in_(bindparam("values", expanding=True)))
+    select(func.coalesce(func.sum(_COUNTS.c.count).filter(_MATCHING), 0),
+           func.coalesce(func.sum(_COUNTS.c.count).filter(_EVERY), 0))
+    .where(tenant_criterion(_COUNTS), _MATCHING | _EVERY)
 )
-
-
-def _sum(session: Session, dimension: str, values: list[int]) -> int:
-    found = run_scoped(session, _SUM, {"dimension": dimension, "values": values})
-    return int(found.scalar_one() or 0)
+# The same total, for a count made in SQL over the tickets.
+EVERY_TICKET = (
+    select(func.coalesce(func.sum(_COUNTS.c.count), 0))
+    .where(tenant_criterion(_COUNTS), _EVERY)
+    .scalar_subquery()
+)
 
 
 def _apply(session: Session, deltas: Mapping[Point, int]) -> None:
