@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import sqlite3
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -22,26 +20,12 @@ import httpx2
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.test_server_process import CLI, _free_port
+from tests.e2e.servers import ServerProcess, free_port, provision, server_env
 
 pytestmark = pytest.mark.e2e
 
 ROUNDS = 50
 WRITERS = 3
-
-
-def _wait_until_serving(process: subprocess.Popen[bytes], base: str,
-                        headers: dict[str, str]) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx2.get(f"{base}/apis/v3/ping", headers=headers).status_code == 200:
-                return
-        except httpx2.TransportError:
-            pass
-        assert process.poll() is None, "the server exited"
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
 
 
 class Writer(threading.Thread):
@@ -79,26 +63,11 @@ class Writer(threading.Thread):
 
 
 def test_acknowledged_writes_survive_sigkill(tmp_path: Path, database_url: str) -> None:
-    env = dict(os.environ)
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'crash.db'}"
-    else:
-        url = database_url
-    env["SUPPORTDESK_DATABASE_URL"] = url
-    env["SUPPORTDESK_DATA_DIR"] = str(tmp_path / "data")
-
-    def run(*args: str) -> str:
-        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=120, check=False)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    run("migrate")
+    env = server_env(tmp_path, database_url)
+    url = env["SUPPORTDESK_DATABASE_URL"]
     subdomain = f"crash{os.getpid()}"
-    run("tenant", "create", subdomain)
-    run("tenant", "set-limits", subdomain, "--unlimited")
-    key = run("apikey", "create", "--tenant", subdomain).strip()
-    port = _free_port()
+    key = provision(env, subdomain, unlimited=True)
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": key, "Host": f"{subdomain}.localhost:{port}"}
     tickets: dict[int, str] = {}
@@ -107,24 +76,22 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path, database_url: str) 
     chance = random.Random(20261125)
 
     for round_number in range(ROUNDS):
-        process = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            _wait_until_serving(process, base, headers)
-            writers = [Writer(base, headers, f"r{round_number}w{n}", tickets, replies, lock)
-                       for n in range(WRITERS)]
-            acknowledged_before = len(tickets) + len(replies)
-            for writer in writers:
-                writer.start()
-            # Kill only once writes are flowing, at a random moment after that.
-            deadline = time.monotonic() + 20
-            while len(tickets) + len(replies) < acknowledged_before + WRITERS \
-                    and time.monotonic() < deadline:
-                time.sleep(0.005)
-            time.sleep(chance.uniform(0.0, 0.15))
-        finally:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
+        with ServerProcess(env, port=port, timeout=30) as server:
+            try:
+                assert server.ping(key, subdomain) == 200
+                writers = [Writer(base, headers, f"r{round_number}w{n}", tickets, replies,
+                                  lock) for n in range(WRITERS)]
+                acknowledged_before = len(tickets) + len(replies)
+                for writer in writers:
+                    writer.start()
+                # Kill only once writes are flowing, at a random moment after that.
+                deadline = time.monotonic() + 20
+                while len(tickets) + len(replies) < acknowledged_before + WRITERS \
+                        and time.monotonic() < deadline:
+                    time.sleep(0.005)
+                time.sleep(chance.uniform(0.0, 0.15))
+            finally:
+                server.kill()
         for writer in writers:
             writer.join(timeout=30)
 

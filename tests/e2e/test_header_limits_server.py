@@ -8,30 +8,21 @@ request head, so heads over the application's limits reach it and get the
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import orjson
 import pytest
 
+from tests.e2e.servers import ServerProcess, provision, server_env
+
 pytestmark = pytest.mark.e2e
 
-CLI = [str(Path(sys.executable).parent / "supportdesk")]
 TOTAL = 16 * 1024
 FIELD = 8 * 1024
 UVICORN_LIMIT = 4 * TOTAL
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Server:
@@ -76,44 +67,15 @@ class Server:
 def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Server]:
     """A migrated database with one tenant, served by a real process (one per module)."""
     tmp_path = tmp_path_factory.mktemp("headers")
-    env = dict(os.environ)
-    env["SUPPORTDESK_DATABASE_URL"] = (f"sqlite:///{tmp_path / 'e2e.db'}"
-                                       if database_url.startswith("sqlite") else database_url)
-    env["SUPPORTDESK_DATA_DIR"] = str(tmp_path / "data")
-
-    def run(*args: str) -> str:
-        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=120, check=False)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    run("migrate")
+    env = server_env(tmp_path, database_url)
     # Unique: on PostgreSQL the database outlives this module.
     subdomain = f"hdr{uuid.uuid4().hex[:10]}"
-    run("tenant", "create", subdomain)
-    key = run("apikey", "create", "--tenant", subdomain).strip()
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env,
-                                   stdout=output, stderr=output)
-    running = Server(port, f"{subdomain}.localhost:{port}", key)
-    try:
-        # Generous: a loaded CI machine may take long to import and start.
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if running.exchange([])[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+    key = provision(env, subdomain)
+    # Generous: a loaded CI machine may take long to import and start.
+    with ServerProcess(env, timeout=120) as served:
+        running = Server(served.port, served.tenant_host(subdomain), key)
+        assert running.exchange([])[0] == 200
         yield running
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _refusal(message: str) -> bytes:

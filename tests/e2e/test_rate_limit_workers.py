@@ -15,8 +15,6 @@ than skip.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -29,9 +27,10 @@ import httpx2
 import pytest
 import redis
 
+from tests.e2e.servers import ServerProcess, provision, server_env
+
 pytestmark = pytest.mark.e2e
 
-CLI = [str(Path(sys.executable).parent / "supportdesk")]
 REDIS_URL = os.environ.get("SUPPORTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CALLS = 150
 LIMIT = 100
@@ -39,59 +38,19 @@ LIMIT_HEADERS = ("x-rate-limit-remaining", "x-ratelimit-limit", "x-ratelimit-rem
                  "x-ratelimit-reset")
 
 
-def _free_port() -> int:
-    import socket  # noqa: PLC0415
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _serve(tmp_path: Path, database_url: str, extra_env: dict[str, str], *, workers: int,
            demo: bool) -> Iterator[tuple[str, str, str]]:
-    env = dict(os.environ)
-    env["SUPPORTDESK_DATABASE_URL"] = (f"sqlite:///{tmp_path / 'e2e.db'}"
-                                       if database_url.startswith("sqlite") else database_url)
-    env["SUPPORTDESK_DATA_DIR"] = str(tmp_path / "data")
+    env = server_env(tmp_path, database_url)
     env.pop("SUPPORTDESK_REDIS_URL", None)
     env.update(extra_env)
-
-    def run(*args: str) -> str:
-        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=300, check=False)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    run("migrate")
     subdomain = f"rl{uuid.uuid4().hex[:10]}"
     # Provisioned tenants get the Standard plan; the demo adds 300 sample tickets.
-    run("tenant", "create", subdomain, *(["--demo"] if demo else []))
-    key = run("apikey", "create", "--tenant", subdomain).strip()
-    port = _free_port()
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", str(workers)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    host = f"{subdomain}.localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:  # ping is free: waiting for the server spends nothing
-                if httpx2.get(f"{base}/apis/v3/ping",
-                              headers={"Authorization": key, "Host": host}).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    key = provision(env, subdomain, demo=demo)
+    with ServerProcess(env, workers=workers, stop_timeout=30) as server:
+        assert server.ping(key, subdomain) == 200  # ping is free: it spends nothing
         # Let every worker finish starting, so calls spread over all of them.
         time.sleep(2)
-        yield base, host, key
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stderr is not None:
-            process.stderr.close()
+        yield server.base_url, server.tenant_host(subdomain), key
 
 
 def _fire(base: str, host: str, key: str) -> list[httpx2.Response]:

@@ -18,7 +18,6 @@ import logging
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -41,6 +40,7 @@ from supportdesk.db.migrate import upgrade
 from supportdesk.db.replicas import PRIMARY, ReplicaRouter, writer_key
 from supportdesk.db.session import Database
 from supportdesk.tenancy.service import issue_key
+from tests.e2e.servers import free_port
 from tests.factories import make_tenant
 
 pytestmark = pytest.mark.e2e
@@ -59,12 +59,6 @@ BIN = _server_bin()
 if BIN is None:
     pytest.skip("needs the PostgreSQL server binaries (/usr/lib/postgresql/*/bin), "
                 "which CI installs", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -109,7 +103,7 @@ def clusters() -> Iterator[Clusters]:
     if os.geteuid() == 0:
         postgres = pwd.getpwnam("postgres")
         os.chown(base, postgres.pw_uid, postgres.pw_gid)
-    pair = Clusters(base=base, primary_port=_free_port(), replica_port=_free_port())
+    pair = Clusters(base=base, primary_port=free_port(), replica_port=free_port())
     started: list[str] = []
     try:
         pair.run("initdb", "-D", str(base / "primary"), "-U", "postgres", "-A", "trust",

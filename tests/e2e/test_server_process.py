@@ -3,72 +3,26 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
 import pytest
 
+from tests.e2e.servers import ServerProcess, provision, server_env
+
 pytestmark = pytest.mark.e2e
-
-# The installed console script, exactly what users run.
-CLI = [str(Path(sys.executable).parent / "supportdesk")]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
 def server(tmp_path: Path, database_url: str) -> Iterator[tuple[str, str]]:
     """A migrated database with tenant ``e2e``, served by a real process."""
-    env = dict(os.environ)
-    if database_url.startswith("sqlite"):
-        env["SUPPORTDESK_DATABASE_URL"] = f"sqlite:///{tmp_path / 'e2e.db'}"
-    else:
-        env["SUPPORTDESK_DATABASE_URL"] = database_url
-    env["SUPPORTDESK_DATA_DIR"] = str(tmp_path / "data")
-
-    def run(*args: str) -> str:
-        done = subprocess.run([*CLI, *args], env=env, capture_output=True, text=True,
-                              timeout=120, check=False)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    run("migrate")
+    env = server_env(tmp_path, database_url)
     subdomain = f"e2e{os.getpid()}"
-    run("tenant", "create", subdomain)
-    key = run("apikey", "create", "--tenant", subdomain)
-    assert key.count("\n") == 1
-    key = key.strip()
-    port = _free_port()
-    process = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx2.get(f"{base}/apis/v3/ping", headers={"Authorization": key,
-                              "Host": f"{subdomain}.localhost:{port}"}).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-        yield base, key
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if process.stderr is not None:
-            process.stderr.close()
+    key = provision(env, subdomain)
+    with ServerProcess(env, timeout=30) as running:
+        assert running.ping(key, subdomain) == 200
+        yield running.base_url, key
 
 
 def test_a_ticket_round_trip_over_http(server: tuple[str, str]) -> None:
