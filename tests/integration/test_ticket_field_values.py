@@ -3,7 +3,8 @@
 After creates, updates (set, change, clear), failed updates, field definition
 changes, bulk seeding and migration 0013's backfill, ``ticket_field_values``
 holds exactly the rows a plain reference derives from every ticket's
-``custom_fields``, and ``ticket_field_counts`` their counts.
+``custom_fields``, and ``ticket_field_counts`` their counts; filters on each
+field type find the tickets the reference finds, and the list's count agrees.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from supportdesk.customfields.service import create_field
 from supportdesk.db.migrate import alembic_config, upgrade
 from supportdesk.errors import BadRequest
 from supportdesk.seed.bulk import seed_tickets
+from supportdesk.tickets import listing
 from supportdesk.tickets.models import Ticket
 from supportdesk.tickets.service import NewTicket, TicketChanges, create_ticket, update_ticket
 from tests.factories import TenantFixture, conflict
@@ -223,6 +225,9 @@ def test_field_definition_changes_keep_the_rows(client: TestClient,
                            json={"label": "Team", "choices": ["Sales", "Support", "Other"]})
     assert renamed.status_code == 200, renamed.text
     assert stored_rows(tenant) == rows
+    found = client.get("/apis/v3/tickets", params={
+        "filters": json.dumps({"custom_fields": {"cf_Team": ["sales"]}})}).json()
+    assert [t["ticket_number"] for t in found["tickets"]] == [number]
     change(tenant, number, {"cf_Employee ID": None})
     with tenant.database.engine.connect() as connection:
         kept = connection.execute(text(
@@ -255,3 +260,50 @@ def test_the_migration_backfills_every_tenant(tenant: TenantFixture,
     finally:
         upgrade(engine)
     assert assert_in_step(tenant) == expected
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({"cf_Tags": ["red"]}, ["red+blue", "red"]),
+    ({"cf_Tags": ["BLUE", "green"]}, ["red+blue", "green"]),
+    ({"cf_Tags": ["--"]}, ["none"]),
+    ({"cf_Tags": ["--", "Green"]}, ["green", "none"]),
+    ({"cf_Tags": ["Purple"]}, []),
+    ({"cf_Count": ["42"]}, ["red"]),
+    ({"cf_Count": [" 42", "-7"]}, ["red", "green"]),
+    ({"cf_Count": ["forty-two", "4.2"]}, []),
+    ({"cf_Amount": ["7.50"]}, ["red+blue"]),
+    ({"cf_Amount": ["0"]}, ["red"]),
+    ({"cf_Due": ["2026-01-05"]}, ["green"]),
+    ({"cf_Due": ["2026-1-5"]}, []),
+    ({"cf_Urgent": ["TRUE"]}, ["red+blue"]),
+    ({"cf_Urgent": ["false", "--"]}, ["red", "green", "none"]),
+    ({"cf_Urgent": ["0"]}, ["red", "green"]),
+    ({"cf_Employee ID": ["EMP-1"]}, ["red+blue"]),
+    ({"cf_Employee ID": ["emp-1"]}, ["green"]),
+    ({"cf_Notes": ["A long note"]}, ["red"]),
+    ({"cf_Notes": ["--"]}, ["red+blue", "green", "none"]),
+    ({"cf_Tags": ["Red"], "cf_Urgent": ["true"]}, ["red+blue"]),
+])
+@pytest.mark.parametrize("driving_rows", [listing.DRIVING_ROWS, -1],
+                         ids=["from-the-values", "probing"])
+def test_filters_on_each_field_type(client: TestClient, tenant: TenantFixture,
+                                    more_fields: None, filters: dict[str, list[str]],
+                                    expected: list[str], driving_rows: int,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "DRIVING_ROWS", driving_rows)
+    made = {
+        "red+blue": create(tenant, {"cf_Tags": ["Red", "Blue"], "cf_Amount": 7.5,
+                                    "cf_Urgent": True, "cf_Employee ID": "EMP-1"}),
+        "red": create(tenant, {"cf_Tags": ["Red"], "cf_Count": 42, "cf_Amount": 0,
+                               "cf_Urgent": False, "cf_Notes": "A long note"}),
+        "green": create(tenant, {"cf_Tags": "Green", "cf_Count": -7, "cf_Due": "2026-01-05",
+                                 "cf_Urgent": "false", "cf_Employee ID": "emp-1"}),
+        "none": create(tenant, {}),
+    }
+    wanted = sorted((made[name] for name in expected), reverse=True)
+    for extra in ({}, {"status": ["Open", "Pending"]}):
+        # Without another key the count is the kept counts'; with one it is SQL's.
+        body = client.get("/apis/v3/tickets", params={
+            "filters": json.dumps({"custom_fields": filters, **extra})}).json()
+        found = [t["ticket_number"] for t in body["tickets"]]
+        assert (body["count"], found) == (len(wanted), wanted), extra
