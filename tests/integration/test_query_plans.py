@@ -8,7 +8,10 @@ are switched off for the ``EXPLAIN`` and the plan must reach ``tickets``
 through an Index (Only) Scan or a Bitmap Index Scan.
 
 No filter and one filter key of ``ID_KEYS`` are counted from ``ticket_counts``
-(``tickets/counters.py``): those calls send no count over ``tickets`` at all.
+(``tickets/counters.py``), and one ``custom_fields`` key from
+``ticket_field_counts`` (``tickets/field_values.py``): those calls send no
+count over ``tickets`` at all. Custom field terms reach ``ticket_field_values``
+through its primary key or its ticket index, never by scanning it.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, func, select, text
 
 from supportdesk.seed.bulk import seed_tickets
+from supportdesk.tickets import custom_field_plans
 from supportdesk.tickets.filters import filter_clauses, parse_filters
 from supportdesk.tickets.models import Ticket
 from tests.factories import TenantFixture
 
 # Per filter key: a value the seeded tickets have, and the column its index leads with.
-# ``custom_fields`` is not here: its values live in a JSON column that no index serves
-# (docs/benchmarks.md); a call filtering on it alone counts and pages by scanning.
+# ``custom_fields`` has its own tests below (its values have their own table).
 FILTERS: dict[str, tuple[list[str], str]] = {
     "status": (["Open"], "status_id"),
     "priority": (["20"], "priority"),
@@ -48,6 +51,7 @@ INDEX_ON_TICKETS = re.compile(
     r"(Index Scan|Index Only Scan)( Backward)? using (ix|pk)_tickets\S* on tickets"
     r"|Bitmap Index Scan on (ix|pk)_tickets")
 ORDERS = ["", "order_by=updated_time", "order_type=asc"]
+TABLES = ("tickets", "ticket_counts", "ticket_field_counts", "ticket_field_values")
 
 
 def captured(client: TestClient, tenant: TenantFixture, path: str) \
@@ -56,7 +60,7 @@ def captured(client: TestClient, tenant: TenantFixture, path: str) \
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "FROM tickets" in statement or "FROM ticket_counts" in statement:
+        if any(f"FROM {table}" in statement for table in TABLES):
             seen.append((statement, parameters))
 
     engine = tenant.database.engine
@@ -238,3 +242,64 @@ def test_a_selective_filter_sorts_its_matches_and_a_broad_one_walks_the_order(
     assert "USE TEMP B-TREE FOR ORDER BY" in sorted_plan, sorted_plan
     assert "USING INDEX ix_tickets_tenant_created (tenant_id=?)" in walked_plan, walked_plan
     assert "TEMP B-TREE" not in walked_plan, walked_plan
+
+
+# -- custom_fields -----------------------------------------------------------------------
+
+SALES = {"cf_Department": ["Sales"]}
+DRIVING = pytest.mark.parametrize("driving_rows", [custom_field_plans.DRIVING_ROWS, -1],
+                                  ids=["from-the-values", "probing"])
+
+
+def assert_values_by_index(tenant: TenantFixture, statement: str, parameters: Any) -> None:
+    """``ticket_field_values`` is read through one of its indexes, never scanned."""
+    lines = plan(tenant, statement, parameters)
+    shown = "\n".join([statement, *lines])
+    if tenant.database.dialect == "sqlite":
+        on_values = [line for line in lines if line.split()[1:2] == ["ticket_field_values"]]
+        assert on_values, shown
+        assert all("USING" in line and "(tenant_id=? AND" in line for line in on_values), shown
+    else:
+        assert not any("Seq Scan on ticket_field_values" in line for line in lines), shown
+        assert any(re.search(r"(pk|ix)_ticket_field_values", line) for line in lines), shown
+
+
+@DRIVING
+@pytest.mark.parametrize("values", [["Sales"], ["Sales", "Billing"], ["--"], ["Sales", "--"]])
+def test_a_list_filtered_on_one_custom_field_counts_without_tickets(
+    client: TestClient, tenant: TenantFixture, seeded: dict[str, str], values: list[str],
+    driving_rows: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The count sums ``ticket_field_counts``; the page reaches both tables by index."""
+    monkeypatch.setattr(custom_field_plans, "DRIVING_ROWS", driving_rows)
+    filters = quote(json.dumps({"custom_fields": {"cf_Department": values}}))
+    statements = captured(client, tenant, f"/apis/v3/tickets?filters={filters}")
+    *counting, (page, parameters) = statements
+    assert counting[0][0].startswith("SELECT ticket_field_counts.value"), counting
+    if "--" in values:
+        assert_counted_from_counters(counting[1][0])
+    assert len(counting) == 1 + ("--" in values), counting
+    assert_uses_an_index(tenant, page, parameters)
+    assert_values_by_index(tenant, page, parameters)
+    drives = driving_rows >= 0 and "--" not in values
+    assert ("candidates" in page) == drives, page
+
+
+@DRIVING
+@pytest.mark.parametrize("document", [
+    {"custom_fields": SALES, "status": ["Open", "Pending", "Resolved", "Closed"]},
+    {"custom_fields": {"cf_Department": ["--"]}, "priority": ["1", "5", "10", "20"]},
+    {"custom_fields": {**SALES, "cf_Employee ID": ["--", "EMP-00001"]}},
+], ids=["with status", "unset with priority", "two fields"])
+def test_a_combination_with_custom_fields_is_counted_on_indexes(
+    client: TestClient, tenant: TenantFixture, seeded: dict[str, str],
+    document: dict[str, Any], driving_rows: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(custom_field_plans, "DRIVING_ROWS", driving_rows)
+    statements = captured(client, tenant,
+                          f"/apis/v3/tickets?filters={quote(json.dumps(document))}")
+    (count, count_parameters), (page, page_parameters) = statements[-2:]
+    assert count.startswith("SELECT count(*)"), count
+    for statement, parameters in ((count, count_parameters), (page, page_parameters)):
+        assert_uses_an_index(tenant, statement, parameters)
+        assert_values_by_index(tenant, statement, parameters)

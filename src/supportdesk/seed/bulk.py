@@ -31,7 +31,7 @@ from supportdesk.seed.generator import SEEDED_PERIOD, TICKET_COLUMNS, Batch, Tic
 from supportdesk.seed.people import create_people
 from supportdesk.seed.writers import BatchWriter, PostgresWriter, SqliteWriter, driver_connection
 from supportdesk.tenancy.service import get_tenant
-from supportdesk.tickets import counters
+from supportdesk.tickets import counters, field_values
 
 DEFAULT_BATCH = 10_000
 # Share of bulk-seeded tickets that get a conversation. Three messages per
@@ -118,6 +118,7 @@ def _write_batch(open_session: SessionOpener, writer: BatchWriter, tenant_id: in
         batch.number(first)
         writer.write(session, tenant_id, batch)
         counters.rows_added(session, batch.tickets, TICKET_COLUMNS)
+        field_values.rows_added(session, batch.field_values)
         session.commit()
     return first
 

@@ -30,6 +30,7 @@ from supportdesk.seed.timeline import (
     status_category,
 )
 from supportdesk.seed.writing import Body, TicketText, message_bodies, ticket_texts
+from supportdesk.tickets.field_values import value_texts
 
 PRIORITIES = (1, 5, 10, 20)  # Low, Medium, High, Urgent
 PRIORITY_WEIGHTS = (30, 35, 20, 15)
@@ -54,9 +55,11 @@ CONVERSATION_COLUMNS = (
     "created_by", "creator_name", "from_email", "to_address", "body_html", "body_text",
     "attachments_count", "created_at",
 )
-# Where the ticket number sits in a ticket row and a conversation row.
+FIELD_VALUE_COLUMNS = ("tenant_id", "field_id", "value", "ticket_number")
+# Where the ticket number sits in a ticket row, a conversation row and a field value row.
 NUMBER_AT = TICKET_COLUMNS.index("number")
 TICKET_NUMBER_AT = CONVERSATION_COLUMNS.index("ticket_number")
+VALUE_NUMBER_AT = FIELD_VALUE_COLUMNS.index("ticket_number")
 _CONTACT_AT = TICKET_COLUMNS.index("contact_id")
 _COMPANY_AT = TICKET_COLUMNS.index("company_id")
 _EMPTY_LIST = json.dumps([])
@@ -133,6 +136,7 @@ class TicketGenerator:
         tenant_id, dumps = self.tenant_id, json.dumps
         tickets: list[Row] = []
         conversations: list[Row] = []
+        field_values: list[Row] = []
         customs: list[dict[str, Any]] = []
         for offset in range(count):
             created = int(self.span * (self.done + offset + roll()) / self.total)
@@ -165,6 +169,10 @@ class TicketGenerator:
                                                         replier))
             due = created + resolution if resolution is not None else None
             customs.append(custom)
+            if custom:
+                field_values += [[tenant_id, field.id, text, offset] for field in fields
+                                 for text in value_texts(field.field_type,
+                                                         custom.get(str(field.id)))]
             tickets.append([
                 tenant_id, offset, text.subject,
                 text.description.html, text.description.text,
@@ -183,7 +191,7 @@ class TicketGenerator:
                 _EMPTY_LIST,
             ])
         self.done += count
-        return Batch(tickets=tickets, conversations=conversations,
+        return Batch(tickets=tickets, conversations=conversations, field_values=field_values,
                      documents=self._documents(tickets, conversations, customs))
 
     def _message_row(self, offset: int, position: int, message: Message, contact: ContactRef,
@@ -231,13 +239,15 @@ class TicketGenerator:
 class Batch:
     """One batch of seeded tickets, numbered from 0 until ``number`` moves it.
 
-    ``documents`` are the tickets' search documents, (0-based number,
-    sections), in ticket order; their ``number`` section is left for the
-    writer, which adds ``first`` to the number.
+    ``field_values`` are the tickets' ``ticket_field_values`` rows (in
+    ``FIELD_VALUE_COLUMNS`` order). ``documents`` are the tickets' search
+    documents, (0-based number, sections), in ticket order; their ``number``
+    section is left for the writer, which adds ``first`` to the number.
     """
 
     tickets: list[Row]
     conversations: list[Row]
+    field_values: list[Row]
     documents: list[Document]
     first: int = 0
 
@@ -247,4 +257,6 @@ class Batch:
             row[NUMBER_AT] += first_number
         for row in self.conversations:
             row[TICKET_NUMBER_AT] += first_number
+        for row in self.field_values:
+            row[VALUE_NUMBER_AT] += first_number
         self.first = first_number

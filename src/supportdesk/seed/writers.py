@@ -6,7 +6,8 @@ rows then go to the driver connection underneath it, in that same
 transaction:
 
 - SQLite: ``executemany`` of the prepared tuples on the ``sqlite3``
-  connection, tickets, conversations and the FTS5 documents.
+  connection, tickets, conversations, custom field values and the FTS5
+  documents.
 - PostgreSQL: ``COPY`` into temporary staging tables, then one
   ``INSERT ... SELECT`` per table. PostgreSQL refuses ``COPY FROM`` into a
   table whose row-level security applies to the writer (the tenant policy
@@ -25,11 +26,17 @@ from sqlalchemy.orm import Session
 
 from supportdesk.search.index import TEXT_CONFIG, rowid, words_only
 from supportdesk.search.models import SEARCH_TABLE, SECTIONS
-from supportdesk.seed.generator import CONVERSATION_COLUMNS, TICKET_COLUMNS, Batch
+from supportdesk.seed.generator import (
+    CONVERSATION_COLUMNS,
+    FIELD_VALUE_COLUMNS,
+    TICKET_COLUMNS,
+    Batch,
+)
 
 # Statements are built from constant table and column names only; values are bound.
 _TICKET_LIST = ", ".join(TICKET_COLUMNS)
 _CONVERSATION_LIST = ", ".join(CONVERSATION_COLUMNS)
+_FIELD_VALUE_LIST = ", ".join(FIELD_VALUE_COLUMNS)
 
 # Sections whose few distinct texts (pooled subjects and descriptions, one
 # line per contact) are turned into tsvector once per run on PostgreSQL and
@@ -48,6 +55,8 @@ _SQLITE_TICKETS = (f"INSERT INTO tickets ({_TICKET_LIST}) "  # noqa: S608 - cons
                    f"VALUES ({_placeholders(len(TICKET_COLUMNS))})")
 _SQLITE_CONVERSATIONS = (f"INSERT INTO conversations ({_CONVERSATION_LIST}) "  # noqa: S608
                          f"VALUES ({_placeholders(len(CONVERSATION_COLUMNS))})")
+_SQLITE_FIELD_VALUES = (f"INSERT INTO ticket_field_values ({_FIELD_VALUE_LIST}) "  # noqa: S608
+                        f"VALUES ({_placeholders(len(FIELD_VALUE_COLUMNS))})")
 _SQLITE_DOCUMENTS = (f"INSERT INTO {SEARCH_TABLE} (rowid, number, {_STAGED_LIST}) "  # noqa: S608
                      f"VALUES ({_placeholders(len(SECTIONS) + 1)})")
 
@@ -56,11 +65,14 @@ _SQLITE_DOCUMENTS = (f"INSERT INTO {SEARCH_TABLE} (rowid, number, {_STAGED_LIST}
 _STAGE_TICKETS = "seed_stage_tickets"
 _STAGE_CONVERSATIONS = "seed_stage_conversations"
 _STAGE_DOCUMENTS = "seed_stage_documents"
+_STAGE_FIELD_VALUES = "seed_stage_field_values"
 _STAGING = (
     f"CREATE TEMPORARY TABLE {_STAGE_TICKETS} ON COMMIT DELETE ROWS AS "  # noqa: S608
     f"SELECT {_TICKET_LIST} FROM tickets WITH NO DATA",
     f"CREATE TEMPORARY TABLE {_STAGE_CONVERSATIONS} ON COMMIT DELETE ROWS AS "  # noqa: S608
     f"SELECT {_CONVERSATION_LIST} FROM conversations WITH NO DATA",
+    f"CREATE TEMPORARY TABLE {_STAGE_FIELD_VALUES} ON COMMIT DELETE ROWS AS "  # noqa: S608
+    f"SELECT {_FIELD_VALUE_LIST} FROM ticket_field_values WITH NO DATA",
     f"CREATE TEMPORARY TABLE {_STAGE_DOCUMENTS} (tenant_id BIGINT NOT NULL, "
     "ticket_number BIGINT NOT NULL, "
     + ", ".join(f"{name} {'TSVECTOR' if name in _CACHED else 'TEXT'} NOT NULL"
@@ -68,11 +80,14 @@ _STAGING = (
     + ") ON COMMIT DELETE ROWS",
 )
 _UNSTAGE = tuple(f"DROP TABLE IF EXISTS {name}"
-                 for name in (_STAGE_TICKETS, _STAGE_CONVERSATIONS, _STAGE_DOCUMENTS))
+                 for name in (_STAGE_TICKETS, _STAGE_CONVERSATIONS, _STAGE_DOCUMENTS,
+                              _STAGE_FIELD_VALUES))
 _PG_TICKETS = (f"INSERT INTO tickets ({_TICKET_LIST}) "  # noqa: S608 - constant names
                f"SELECT {_TICKET_LIST} FROM {_STAGE_TICKETS}")
 _PG_CONVERSATIONS = (f"INSERT INTO conversations ({_CONVERSATION_LIST}) "  # noqa: S608
                      f"SELECT {_CONVERSATION_LIST} FROM {_STAGE_CONVERSATIONS}")
+_PG_FIELD_VALUES = (f"INSERT INTO ticket_field_values ({_FIELD_VALUE_LIST}) "  # noqa: S608
+                    f"SELECT {_FIELD_VALUE_LIST} FROM {_STAGE_FIELD_VALUES}")
 _PG_DOCUMENTS = (
     f"INSERT INTO {SEARCH_TABLE} (tenant_id, ticket_number, number, {_STAGED_LIST}) "  # noqa: S608
     f"SELECT tenant_id, ticket_number, to_tsvector('{TEXT_CONFIG}', ticket_number::text), "
@@ -87,7 +102,7 @@ _PG_VECTORS = (f"SELECT to_tsvector('{TEXT_CONFIG}', t)::text "  # noqa: S608 - 
 # What a seeded ticket's foreign keys point at; seeding creates contacts and companies.
 _REFERENCED = ("contacts", "companies", "contact_emails", "company_domains", "statuses",
                "ticket_types", "groups", "categories", "subcategories", "agents",
-               "sla_policies")
+               "sla_policies", "custom_fields")
 
 
 def driver_connection(connection: Connection) -> Any:
@@ -113,6 +128,7 @@ class SqliteWriter:
         try:
             cursor.executemany(_SQLITE_TICKETS, batch.tickets)
             cursor.executemany(_SQLITE_CONVERSATIONS, batch.conversations)
+            cursor.executemany(_SQLITE_FIELD_VALUES, batch.field_values)
             cursor.executemany(_SQLITE_DOCUMENTS, [
                 (rowid(tenant_id, first + offset), str(first + offset),
                  *[sections[name] for name in _STAGED])
@@ -179,6 +195,9 @@ class PostgresWriter:
             if batch.conversations:
                 _copy(cursor, _STAGE_CONVERSATIONS, CONVERSATION_COLUMNS, batch.conversations)
                 cursor.execute(_PG_CONVERSATIONS)
+            if batch.field_values:
+                _copy(cursor, _STAGE_FIELD_VALUES, FIELD_VALUE_COLUMNS, batch.field_values)
+                cursor.execute(_PG_FIELD_VALUES)
             vectors = self._vectors(cursor, batch)
             _copy(cursor, _STAGE_DOCUMENTS, ("tenant_id", "ticket_number", *_STAGED), (
                 (tenant_id, first + offset,

@@ -9,20 +9,33 @@ no ticket. An empty array places no constraint (as if the key were omitted).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, false, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from supportdesk.catalog.snapshot import Catalog
+from supportdesk.catalog.snapshot import Catalog, FieldDef
 from supportdesk.companies.models import Company
 from supportdesk.contacts.models import Contact, ContactEmail
 from supportdesk.db.base import table_of
 from supportdesk.db.scoping import tenant_criterion
 from supportdesk.errors import BadRequest
-from supportdesk.tickets.models import Ticket
+from supportdesk.tickets import field_values
+from supportdesk.tickets.models import Ticket, TicketFieldValue
 
 UNSET = "--"
 MAX_FILTER_CHARS = 16_384
@@ -173,15 +186,17 @@ def key_column(key: str) -> InstrumentedAttribute[Any]:
     }[key]
 
 
-def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session | None = None) \
-        -> list[ColumnElement[bool]]:
+def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session | None = None, *,
+                   as_sets: Collection[str] = ()) -> list[ColumnElement[bool]]:
     """SQL conditions for ``flt``, names resolved through the tenant's catalog.
 
     Contacts and companies are matched by subqueries (one statement, each
     served by an index), each scoped with ``tenant_criterion`` so that the
     conditions serve Core reads (``run_scoped``) and ORM ones alike; the
     conditions on tickets themselves leave the ticket table's criterion to
-    the statement. ``session`` is no longer used and kept for callers.
+    the statement. The ``custom_fields`` keys in ``as_sets`` are matched as
+    sets of numbers rather than probed (see ``custom_field_clause``).
+    ``session`` is no longer used and kept for callers.
     """
     del session
     clauses: list[ColumnElement[bool]] = []
@@ -218,14 +233,99 @@ def filter_clauses(flt: TicketFilter, catalog: Catalog, session: Session | None 
         definition = catalog.field_by_key.get(field_key)
         if definition is None:
             raise BadRequest(f"filters: custom_fields has unknown field {field_key!r}")
-        stored = Ticket.custom_fields[str(definition.id)].as_string()
-        options = []
-        names = [v for v in values if v != UNSET]
-        if names:
-            choices = {c.casefold(): c for c in definition.choices}
-            canonical = sorted({choices.get(v.casefold(), v) for v in names})
-            options.append(stored.in_(canonical))
-        if UNSET in values:
-            options.append(stored.is_(None))
-        clauses.append(or_(*options) if options else false())
+        clauses.append(custom_field_clause(definition, values,
+                                           as_set=field_key in as_sets))
     return clauses or [true()]
+
+
+_VALUES = table_of(TicketFieldValue)
+_TICKETS = table_of(Ticket)
+
+
+def custom_field_clause(definition: FieldDef, values: tuple[str, ...], *,
+                        as_set: bool = False) -> ColumnElement[bool]:
+    """The condition for one ``custom_fields`` key: any of ``values``, or unset for ``--``.
+
+    Indexed fields (``tickets/field_values.py``) are matched on
+    ``ticket_field_values``: the ticket has a row with one of the wanted
+    texts, or no row of the field for ``--``. By default that is an
+    ``EXISTS`` probe of the ticket's rows, one for each ticket the other
+    conditions or the order index yield (until a page is full). With
+    ``as_set`` the ticket's number is looked up among the field's numbers
+    (``IN``), read once: for a count over many tickets of a common value
+    (at 1,000,000 tickets, SQLite counts 80,000 closed Sales tickets in
+    230 ms that way and 680 ms probing). Paragraphs compare the JSON value.
+    """
+    names = [v for v in values if v != UNSET]
+    if not field_values.is_indexed(definition):
+        return _json_clause(definition, names, unset=UNSET in values)
+    options: list[ColumnElement[bool]] = []
+    wanted = field_values.filter_texts(definition, names)
+    match = _in_numbers if as_set else _has_row
+    if wanted:
+        options.append(match(definition.id, _VALUES.c.value.in_(wanted)))
+    if UNSET in values:
+        options.append(~match(definition.id))
+    if not options:
+        return false()
+    return or_(*options) if len(options) > 1 else options[0]
+
+
+def candidate_numbers(definition: FieldDef, values: tuple[str, ...]) -> Subquery:
+    """The numbers of the tickets holding one of ``values`` (no ``--``) of an indexed field.
+
+    The list starts from these when they are few (``listing.DRIVING_ROWS``).
+    A derived table that SQLite materialises, so it reads it first rather
+    than walking an order index and probing it: one value's rows (a
+    ``DISTINCT`` that changes nothing, as a ticket holds a value once, but
+    keeps SQLite from merging the query into the join), or a compound of one
+    seek per value. A ``DISTINCT`` over several values would make SQLite read
+    the tenant's every row in ticket order instead; a multi-select ticket may
+    hold several of them, so its compound is a ``UNION``.
+    """
+    wanted = field_values.filter_texts(definition, [v for v in values if v != UNSET])
+
+    def seek(*texts: str) -> Select[tuple[int]]:
+        return select(_VALUES.c.ticket_number).where(
+            tenant_criterion(_VALUES), _VALUES.c.field_id == definition.id,
+            _VALUES.c.value.in_(texts))
+
+    if len(wanted) <= 1:
+        return seek(*wanted).distinct().subquery("candidates")
+    compound = union if definition.field_type == "multi-select" else union_all
+    return compound(*(seek(text) for text in wanted)).subquery("candidates")
+
+
+def _has_row(field_id: int, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The ticket has a row of ``field_id`` (meeting ``conditions``): a probe per ticket.
+
+    The ``OFFSET 0`` keeps PostgreSQL from turning the probe into a join it
+    plans itself (it would hash the value's 100,000 rows to check 4,000
+    tickets); SQLite probes anyway.
+    """
+    return exists(
+        select(_VALUES.c.ticket_number).where(
+            tenant_criterion(_VALUES), _VALUES.c.ticket_number == _TICKETS.c.number,
+            _VALUES.c.field_id == field_id, *conditions,
+        ).offset(0)
+    )
+
+
+def _in_numbers(field_id: int, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The ticket's number is among those with a row of ``field_id`` (meeting ``conditions``)."""
+    return _TICKETS.c.number.in_(
+        select(_VALUES.c.ticket_number)
+        .where(tenant_criterion(_VALUES), _VALUES.c.field_id == field_id, *conditions))
+
+
+def _json_clause(definition: FieldDef, names: list[str], *, unset: bool) \
+        -> ColumnElement[bool]:
+    stored = Ticket.custom_fields[str(definition.id)].as_string()
+    options: list[ColumnElement[bool]] = []
+    if names:
+        options.append(stored.in_(sorted(set(names))))
+    if unset:
+        options.append(stored.is_(None))
+    if not options:
+        return false()
+    return or_(*options) if len(options) > 1 else options[0]

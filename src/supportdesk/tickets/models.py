@@ -209,3 +209,58 @@ class TicketCount(TenantOwned, Base):
     dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
     value: Mapped[int] = mapped_column(Id, primary_key=True)
     count: Mapped[int] = mapped_column(Id, nullable=False)
+
+
+class TicketFieldValue(TenantOwned, Base):
+    """One value a ticket holds in one custom field: what the list's filter seeks on.
+
+    The ticket's ``custom_fields`` stays the record; these rows repeat its
+    values in an indexable form (``tickets/field_values.py`` says which field
+    types and how values are written) and are kept in the transaction that
+    writes the ticket. A multi-select has one row per chosen value; a field
+    the ticket leaves unset has none. The primary key serves "tickets with
+    these values" (a count or the numbers for a page), the index "the values
+    of this ticket" (a probe per ticket, and keeping one ticket's rows).
+    """
+
+    __tablename__ = "ticket_field_values"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "ticket_number"], ["tickets.tenant_id", "tickets.number"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "field_id"], ["custom_fields.tenant_id", "custom_fields.id"],
+            ondelete="CASCADE",
+        ),
+        Index("ix_ticket_field_values_tenant_ticket", "tenant_id", "ticket_number", "field_id",
+              "value"),
+        # SQLite: the rows are the primary key's B-tree, no separate rowid table.
+        {"sqlite_with_rowid": False},
+    )
+
+    field_id: Mapped[int] = mapped_column(Id, primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), primary_key=True)
+    ticket_number: Mapped[int] = mapped_column(Id, primary_key=True)
+
+
+class TicketFieldCount(TenantOwned, Base):
+    """How many of the tenant's tickets hold one value of one custom field.
+
+    Kept with ``ticket_field_values`` (``tickets/field_values.py``), so that
+    the list's ``count`` for one ``custom_fields`` key is a sum of a few rows.
+    ``value`` is an indexed text; the empty text counts the tickets that
+    have any value in the field (the others are unset).
+    """
+
+    __tablename__ = "ticket_field_counts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "field_id"], ["custom_fields.tenant_id", "custom_fields.id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    field_id: Mapped[int] = mapped_column(Id, primary_key=True)
+    value: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Id, nullable=False)

@@ -29,7 +29,7 @@ from supportdesk.text import (
     html_to_text,
     normalize_email,
 )
-from supportdesk.tickets import counters, fields
+from supportdesk.tickets import counters, field_values, fields
 from supportdesk.tickets.models import Ticket, TicketFields
 from supportdesk.tickets.reads import description_files, one_ticket
 from supportdesk.unit import TenantUnit
@@ -215,6 +215,7 @@ def create_ticket(unit: TenantUnit, draft: NewTicket,
                      contact_email=contact.primary_email, company_name=company_name,
                      attachment_names=[a.file_name for a in stored])
     counters.ticket_added(unit.session, ticket)
+    field_values.ticket_written(unit.session, catalog, ticket.number, {}, ticket.custom_fields)
     unit.commit()
     # Answered from what was just written: reading it back would open another
     # transaction (and on SQLite queue for the write lock again).
@@ -228,6 +229,7 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
     catalog = unit.catalog
     ticket = get_ticket(unit, number, for_update=True)
     counted_before = counters.snapshot(ticket)
+    custom_before = dict(ticket.custom_fields)
     present = changes.present
     now = unit.clock.now()
     if "subject" in present:
@@ -298,6 +300,9 @@ def update_ticket(unit: TenantUnit, number: int, changes: TicketChanges) -> Tick
     if present & SEARCHED_CHANGES:
         index_ticket(unit, ticket.number)
     counters.ticket_changed(unit.session, counted_before, ticket)
+    if "custom_fields" in present:
+        field_values.ticket_written(unit.session, catalog, ticket.number, custom_before,
+                                    ticket.custom_fields)
     # Read in the writing transaction: after the commit it would be another
     # transaction (on SQLite, another wait for the write lock).
     view = view_ticket(unit, ticket)
