@@ -57,7 +57,7 @@ _counter = itertools.count()
 def _create_body() -> bytes:
     n = next(_counter) % 100
     return orjson.dumps({"email": f"bench.customer{n}@example.com",
-                         "subject": f"Printer on floor {n} is jammed",
+                         "subject": f"Request cost {n}: the VPN drops every hour",
                          "description": f"<p>The printer shows error E{n}.</p>",
                          "priority": 10, "status": "Open"})
 
