@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.sql.expression import TableClause
 
 from supportdesk.catalog.snapshot import Catalog
@@ -162,6 +162,38 @@ def _all_of(queries: list[ColumnElement[Any]]) -> ColumnElement[Any]:
     return combined
 
 
+def _matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnElement[bool]:
+    return vector.op("@@", is_comparison=True)(query)
+
+
+def _within(index: TableClause, sections: tuple[str, ...], chunks: list[Chunk],
+            queries: list[ColumnElement[Any]], query: ColumnElement[Any]) \
+        -> ColumnElement[bool]:
+    """Whether ``query`` (the chunks' ``queries`` combined) matches ``sections`` as one text.
+
+    The sections read as one text are their concatenation. A chunk of one
+    word (or one prefix) has no positions to respect, so it matches the
+    concatenation exactly when it matches one of the sections: testing the
+    sections one by one spares building the concatenation for every match.
+    Only a chunk of several words (a phrase, which may run from the end of one
+    section into the next) is tested on the concatenation. A chunk of stop
+    words only is an empty tsquery, which ``&&`` leaves out of ``query``: it
+    must not fail the test either.
+    """
+    columns = [index.c[name] for name in sections]
+    if len(columns) == 1:
+        return _matches(columns[0], query)
+    text: ColumnElement[Any] = columns[0]
+    for column in columns[1:]:
+        text = text.op("||")(column)
+    tests: list[ColumnElement[bool]] = []
+    for chunk, chunk_query in zip(chunks, queries, strict=True):
+        found = or_(*(_matches(column, chunk_query) for column in columns)) \
+            if len(tokens(chunk.text)) == 1 else _matches(text, chunk_query)
+        tests.append(or_(func.numnode(chunk_query) == 0, found))
+    return and_(*tests)
+
+
 def _postgres_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
     index: TableClause = search_table()
     conditions: list[ColumnElement[bool]] = [index.c.tenant_id == unit.tenant_id]
@@ -169,17 +201,15 @@ def _postgres_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
     for term in request.terms:
         alternatives: list[ColumnElement[bool]] = []
         for place in _places(term, unit.catalog):
-            query = _all_of([_tsquery(c) for c in _chunks_for(place, term.chunks)])
+            chunks = _chunks_for(place, term.chunks)
+            queries = [_tsquery(c) for c in chunks]
+            query = _all_of(queries)
             ranked.append(query)
             # The document holds every section, so it must match too: that
             # test is what the GIN index answers; the section test decides.
-            match: ColumnElement[bool] = index.c.document.op("@@", is_comparison=True)(query)
+            match: ColumnElement[bool] = _matches(index.c.document, query)
             if set(place.sections) != set(SECTIONS):
-                sections = [index.c[name] for name in place.sections]
-                text: ColumnElement[Any] = sections[0]
-                for section in sections[1:]:
-                    text = text.op("||")(section)
-                match = match & text.op("@@", is_comparison=True)(query)
+                match = match & _within(index, place.sections, chunks, queries, query)
             alternatives.append(match)
         conditions.append(or_(*alternatives))
     number = index.c.ticket_number.label("number")
