@@ -136,7 +136,7 @@ def test_time_orders_read_only_the_chosen_sections_on_every_page(
     newest = routers["description"][::-1]
     assert joined(every_page(client, "router", 30, [2], order_by="created_time")) == newest
     assert joined(every_page(client, "router", 30, [2], order_by="created_time",
-                          order_type="asc")) == newest[::-1]
+                                order_type="asc")) == newest[::-1]
     # Updated: the noted tickets first (the oldest was noted last), then the
     # others newest first.
     by_update = routers["by_update"]
