@@ -8,12 +8,16 @@ API documents, so any page that skips, repeats or misorders a ticket fails.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from supportdesk.search import service
+from supportdesk.tickets.models import Ticket
+from tests.conftest import START
 from tests.factories import TenantFixture
 
 URL = "/apis/v3/tickets/search"
@@ -164,3 +168,31 @@ def test_stop_words_in_a_query_over_several_sections(client: TestClient,
     assert numbers(page(client, "stick keyb*", [1, 2])) == [without, with_the]
     assert numbers(page(client, '"keys stick" broken', [1, 2])) == [without, with_the]
     assert page(client, '"broken keys"', [2]) == {"count": 0, "tickets": []}
+
+
+@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
+def test_another_tenants_tickets_of_the_same_numbers_never_order_a_page(
+        other_tenant: TenantFixture, client: TestClient, tenant: TenantFixture, lookups: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # globex is provisioned first: its rows come first in every index led by tenant_id.
+    assert other_tenant.tenant_id < tenant.tenant_id
+    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
+    for subdomain in ("globex", "acme"):
+        for index in range(3):
+            tenant.clock.advance(minutes=1)
+            created = client.post("/apis/v3/tickets/create", headers={
+                "Host": f"{subdomain}.localhost",
+                "Authorization": tenant.key if subdomain == "acme" else other_tenant.key,
+            }, json={"email": "pat@example.com", "subject": f"Lamp {index}"})
+            assert created.json()["ticket_number"] == index + 1
+    # globex's tickets 1, 2, 3 are the newest and in the opposite order to acme's.
+    with other_tenant.unit() as unit:
+        for number in (1, 2, 3):
+            unit.session.execute(update(Ticket).where(Ticket.number == number).values(
+                created_at=START + timedelta(days=1, minutes=-number)))
+        unit.commit()
+        assert [n for (n,) in unit.session.execute(
+            select(Ticket.number).order_by(Ticket.created_at))] == [3, 2, 1]
+    assert numbers(page(client, "lamp", order_by="created_time")) == [3, 2, 1]
+    assert numbers(page(client, "lamp", order_by="created_time", order_type="asc")) == [1, 2, 3]
+    assert numbers(page(client, "lamp")) == [3, 2, 1]  # equal scores: newest first
