@@ -123,29 +123,25 @@ def _by_relevance(unit: TenantUnit, matches: Matches, page: SearchPage) \
         total = count_matches(unit, matches)
         if total <= page.offset:
             return total, []
-    window = unit.session.execute(_window_statement(matches, page, total)).all()
+    found = unit.session.execute(_relevance_statement(matches, page, total)).all()
     if total is None:
-        if not window:  # past the end, or nothing matched: no row carried the total
+        if not found:  # past the end, or nothing matched: no row carried the total
             return count_matches(unit, matches), []
-        total = int(window[0].total)
-    skipped = int(window[0].skipped) if window else 0
-    # Score decides; ties go newest first, then by number (two stable sorts).
-    ordered = sorted(window, key=lambda row: (row.created_at, row.number), reverse=True)
-    ordered.sort(key=lambda row: row.score, reverse=not page.descending)
-    start = page.offset - skipped
-    return total, [int(row.number) for row in ordered[start:start + page.page_size]]
+        total = int(found[0].total)
+    return total, [int(row.number) for row in found]
 
 
-def _window_statement(matches: Matches, page: SearchPage, total: int | None) \
+def _relevance_statement(matches: Matches, page: SearchPage, total: int | None) \
         -> Select[Any]:
-    """The matches scored within the page's bounds, with their creation time.
+    """The page's numbers in relevance order (and ``total`` when it is not known yet).
 
     ``score`` is lower for better matches on both databases. ``matched``
     keeps every match's number and score (computed once); ``bounds`` holds
-    the scores at the page's first and last positions; the rows returned are
-    the matches scored within those bounds, each with ``skipped``, how many
-    matches come before them all, and (when ``total`` is not known yet)
-    ``total``. Every match outside the bounds is read only as a score.
+    the scores at the page's first and last positions. Only the matches
+    scored within those bounds (the page and its ties) are joined to
+    ``tickets`` for the tie-break, newest first, then by number; the matches
+    scored better are counted and skipped. Every other match is read only
+    as a number and a score.
     """
     matched = matches.scored.cte("matched").prefix_with("MATERIALIZED")
     score = matched.c.score
@@ -167,11 +163,14 @@ def _window_statement(matches: Matches, page: SearchPage, total: int | None) \
     skipped = (select(func.count()).select_from(matched.join(bounds, before))
                .scalar_subquery().correlate(None))
     statement: Select[Any] = (
-        select(Ticket.number, score.label("score"), Ticket.created_at,
-               skipped.label("skipped"))
+        select(Ticket.number)
         .select_from(matched)
         .join(bounds, score.between(bounds.c.low, bounds.c.high))
         .join(Ticket, Ticket.number == matched.c.number)
+        .order_by(score.asc() if best_first else score.desc(),
+                  Ticket.created_at.desc(), Ticket.number.desc())
+        .limit(page.page_size)
+        .offset(page.offset - skipped)
     )
     if total is None:
         statement = statement.add_columns(
