@@ -81,8 +81,13 @@ def ties(client: TestClient, tenant: TenantFixture) -> dict[str, list[int]]:
     return {"twice": twice[::-1], "once": once[::-1]}
 
 
+@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
 def test_relevance_ties_go_newest_first_and_pages_never_overlap(
-        client: TestClient, ties: dict[str, list[int]]) -> None:
+        client: TestClient, ties: dict[str, list[int]], lookups: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page within one score may be found by walking the order index: both
+    # ways must give the same pages.
+    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
     best_first = ties["twice"] + ties["once"]
     pages = every_page(client, "widget", 30)
     assert [len(p) for p in pages] == [30, 30, 15]
@@ -94,8 +99,11 @@ def test_relevance_ties_go_newest_first_and_pages_never_overlap(
     assert page(client, "widget", offset="75") == {"count": 75, "tickets": []}
 
 
+@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
 def test_ascending_relevance_puts_the_worst_first_and_ties_still_newest_first(
-        client: TestClient, ties: dict[str, list[int]]) -> None:
+        client: TestClient, ties: dict[str, list[int]], lookups: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
     worst_first = ties["once"] + ties["twice"]
     assert joined(every_page(client, "widget", 30, order_type="asc")) == worst_first
     for offset in (0, 40, 66, 68, 72):

@@ -31,7 +31,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, UnaryExpression, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    ScalarSelect,
+    Select,
+    UnaryExpression,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import InstrumentedAttribute, defer
 
 from supportdesk.companies.models import Company
@@ -123,7 +135,10 @@ def _by_relevance(unit: TenantUnit, matches: Matches, page: SearchPage) \
         total = count_matches(unit, matches)
         if total <= page.offset:
             return total, []
-    found = unit.session.execute(_relevance_statement(matches, page, total)).all()
+    is_postgres = unit.session.get_bind().dialect.name == "postgresql"
+    statement = _relevance_statement(matches, page, total, is_postgres=is_postgres,
+                                     tickets=counters.total_count(unit.session))
+    found = unit.session.execute(statement).all()
     if total is None:
         if not found:  # past the end, or nothing matched: no row carried the total
             return count_matches(unit, matches), []
@@ -131,17 +146,21 @@ def _by_relevance(unit: TenantUnit, matches: Matches, page: SearchPage) \
     return total, [int(row.number) for row in found]
 
 
-def _relevance_statement(matches: Matches, page: SearchPage, total: int | None) \
-        -> Select[Any]:
+def _relevance_statement(matches: Matches, page: SearchPage, total: int | None, *,
+                         is_postgres: bool, tickets: int) -> Select[Any]:
     """The page's numbers in relevance order (and ``total`` when it is not known yet).
 
     ``score`` is lower for better matches on both databases. ``matched``
     keeps every match's number and score (computed once); ``bounds`` holds
-    the scores at the page's first and last positions. Only the matches
-    scored within those bounds (the page and its ties) are joined to
-    ``tickets`` for the tie-break, newest first, then by number; the matches
-    scored better are counted and skipped. Every other match is read only
-    as a number and a score.
+    the scores at the page's first and last positions. The matches scored
+    better are counted and skipped; the page is among those scored within
+    the bounds (the page and its ties), ordered newest first, then by number.
+    Those are either all looked up in ``tickets`` for their creation time,
+    or, when the page lies within one score (ties are many: PostgreSQL's
+    ts_rank often gives every match the same score) and that should read
+    less, found by walking the order index and keeping that score's matches,
+    which stops after the page. Every other match is read only as a number
+    and a score.
     """
     matched = matches.scored.cte("matched").prefix_with("MATERIALIZED")
     score = matched.c.score
@@ -160,23 +179,71 @@ def _relevance_statement(matches: Matches, page: SearchPage, total: int | None) 
                     func.max(page_scores.c.score).label("high")) \
         .cte("bounds").prefix_with("MATERIALIZED")
     before = score < bounds.c.low if best_first else score > bounds.c.high
-    skipped = (select(func.count()).select_from(matched.join(bounds, before))
-               .scalar_subquery().correlate(None))
-    statement: Select[Any] = (
-        select(Ticket.number)
+    # What the page's two ways need, computed once: how many matches come
+    # before the bounds and, when the page lies within one score, how many
+    # share it (and all of them, when the total is not known yet).
+    tied = _scalar(select(func.count()).select_from(matched.join(bounds,
+                                                                 score == bounds.c.low)))
+    counts = [
+        _scalar(select(func.count()).select_from(matched.join(bounds, before)))
+        .label("skipped"),
+        case((bounds.c.low == bounds.c.high, tied), else_=None).label("tied"),
+    ]
+    if total is None:
+        counts.append(_scalar(select(func.count()).select_from(matched)).label("total"))
+    facts = select(bounds.c.low, bounds.c.high, *counts) \
+        .cte("facts").prefix_with("MATERIALIZED")
+    position = page.offset - _scalar(select(facts.c.skipped))  # within the bounds
+    walks = _scalar(select(
+        (page.offset - facts.c.skipped + page.page_size) * tickets
+        <= facts.c.tied * facts.c.tied * WALK_ENTRIES_PER_LOOKUP))
+    newest = (Ticket.created_at.desc(), Ticket.number.desc())
+    # Each way is switched off by a LIMIT of 0, which both databases check
+    # before reading anything (a false WHERE would still walk on SQLite).
+    looked_up = (
+        select(Ticket.number, score.label("score"), Ticket.created_at)
         .select_from(matched)
         .join(bounds, score.between(bounds.c.low, bounds.c.high))
         .join(Ticket, Ticket.number == matched.c.number)
-        .order_by(score.asc() if best_first else score.desc(),
-                  Ticket.created_at.desc(), Ticket.number.desc())
-        .limit(page.page_size)
-        .offset(page.offset - skipped)
+        .order_by(score.asc() if best_first else score.desc(), *newest)
+        .limit(case((walks, 0), else_=page.page_size)).offset(position)
+        .subquery("looked_up")
     )
+    tied_numbers = select(matched.c.number).join(bounds, score == bounds.c.low)
+    walked = (
+        select(Ticket.number, _scalar(select(facts.c.low)).label("score"), Ticket.created_at)
+        .where(_kept_while_walking(Ticket.number, tied_numbers, is_postgres=is_postgres))
+        .order_by(*newest)
+        .limit(case((walks, page.page_size), else_=0)).offset(position)
+        .subquery("walked")
+    )
+    found = union_all(select(*looked_up.c), select(*walked.c)).subquery("found")
+    statement: Select[Any] = select(found.c.number).order_by(
+        found.c.score.asc() if best_first else found.c.score.desc(),
+        found.c.created_at.desc(), found.c.number.desc())
     if total is None:
-        statement = statement.add_columns(
-            select(func.count()).select_from(matched)
-            .scalar_subquery().correlate(None).label("total"))
+        statement = statement.add_columns(_scalar(select(facts.c.total)).label("total"))
     return statement
+
+
+def _scalar(statement: Select[Any]) -> ScalarSelect[Any]:
+    """``statement`` as a value computed once (uncorrelated, even inside a query on its tables)."""
+    return statement.scalar_subquery().correlate(None)
+
+
+def _kept_while_walking(number: InstrumentedAttribute[int], numbers: Select[int], *,
+                        is_postgres: bool) -> ColumnElement[bool]:
+    """``number IN numbers``, tested against a set built once while an order index is walked.
+
+    Written plainly, the planners may turn it into a join that reads every
+    one of ``numbers`` first; the page only needs the walk up to its last
+    row. SQLite keeps ``number + 0`` from seeking (so the order index is
+    walked and the set probed); PostgreSQL keeps an ``IN`` that is not a
+    top-level condition as a filter over a hashed set.
+    """
+    if is_postgres:
+        return or_(number.in_(numbers), literal_column("false"))
+    return (number + 0).in_(numbers)
 
 
 # -- created / updated time ---------------------------------------------------------------
