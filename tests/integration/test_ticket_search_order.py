@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from supportdesk.search import service
 from supportdesk.tickets.models import Ticket
 from tests.conftest import START
 from tests.factories import TenantFixture
+from tests.search_ways import WAYS, force_way
 
 URL = "/apis/v3/tickets/search"
 
@@ -81,13 +81,13 @@ def ties(client: TestClient, tenant: TenantFixture) -> dict[str, list[int]]:
     return {"twice": twice[::-1], "once": once[::-1]}
 
 
-@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
+@pytest.mark.parametrize("way", sorted(WAYS))
 def test_relevance_ties_go_newest_first_and_pages_never_overlap(
-        client: TestClient, ties: dict[str, list[int]], lookups: bool,
+        client: TestClient, ties: dict[str, list[int]], way: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # A page within one score may be found by walking the order index: both
-    # ways must give the same pages.
-    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
+    # A page within one score may be found by walking the order index: every
+    # way must give the same pages.
+    force_way(monkeypatch, way)
     best_first = ties["twice"] + ties["once"]
     pages = every_page(client, "widget", 30)
     assert [len(p) for p in pages] == [30, 30, 15]
@@ -99,11 +99,11 @@ def test_relevance_ties_go_newest_first_and_pages_never_overlap(
     assert page(client, "widget", offset="75") == {"count": 75, "tickets": []}
 
 
-@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
+@pytest.mark.parametrize("way", sorted(WAYS))
 def test_ascending_relevance_puts_the_worst_first_and_ties_still_newest_first(
-        client: TestClient, ties: dict[str, list[int]], lookups: bool,
+        client: TestClient, ties: dict[str, list[int]], way: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
+    force_way(monkeypatch, way)
     worst_first = ties["once"] + ties["twice"]
     assert joined(every_page(client, "widget", 30, order_type="asc")) == worst_first
     for offset in (0, 40, 66, 68, 72):
@@ -138,13 +138,13 @@ def routers(client: TestClient, tenant: TenantFixture) -> dict[str, list[int]]:
             "by_update": noted + not_noted[::-1]}
 
 
-@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
+@pytest.mark.parametrize("way", sorted(WAYS))
 def test_time_orders_read_only_the_chosen_sections_on_every_page(
-        client: TestClient, routers: dict[str, list[int]], lookups: bool,
+        client: TestClient, routers: dict[str, list[int]], way: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both ways of picking a time-ordered page (walking the order index, or
-    # looking each match up) must give the same pages.
-    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
+    # Every way of picking a time-ordered page (walking the order index and
+    # probing or keeping matches, or looking each match up) gives the same pages.
+    force_way(monkeypatch, way)
     newest = routers["description"][::-1]
     assert joined(every_page(client, "router", 30, [2], order_by="created_time")) == newest
     assert joined(every_page(client, "router", 30, [2], order_by="created_time",
@@ -178,13 +178,13 @@ def test_stop_words_in_a_query_over_several_sections(client: TestClient,
     assert page(client, '"broken keys"', [2]) == {"count": 0, "tickets": []}
 
 
-@pytest.mark.parametrize("lookups", [False, True], ids=["walk", "lookup"])
+@pytest.mark.parametrize("way", sorted(WAYS))
 def test_another_tenants_tickets_of_the_same_numbers_never_order_a_page(
-        other_tenant: TenantFixture, client: TestClient, tenant: TenantFixture, lookups: bool,
+        other_tenant: TenantFixture, client: TestClient, tenant: TenantFixture, way: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # globex is provisioned first: its rows come first in every index led by tenant_id.
     assert other_tenant.tenant_id < tenant.tenant_id
-    monkeypatch.setattr(service, "WALK_ENTRIES_PER_LOOKUP", 0 if lookups else 10**9)
+    force_way(monkeypatch, way)
     for subdomain in ("globex", "acme"):
         for index in range(3):
             tenant.clock.advance(minutes=1)

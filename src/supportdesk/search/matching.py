@@ -20,10 +20,20 @@ the tenant's matching tickets.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.sql.expression import TableClause
 
 from supportdesk.catalog.snapshot import Catalog
@@ -54,13 +64,16 @@ class Matches:
     databases); ``count`` counts them. ``is_count_cheap`` says whether the
     count reads only the index's word lists (SQLite's FTS5) or, like the
     other two, every match's index row (PostgreSQL: a GIN index cannot count,
-    so the rows it points at are visited).
+    so the rows it points at are visited). ``probe(number)`` selects one row
+    when the ticket numbered ``number`` (a column of an enclosing query)
+    matches, reading that ticket's index row alone.
     """
 
     numbers: Select[int]
     scored: Select[int, float]
     count: Select[int]
     is_count_cheap: bool
+    probe: Callable[[Any], Select[Any]]
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,7 @@ def _sqlite_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
         # The doclists alone answer this: no bm25, no row of the table is read.
         count=select(func.count()).select_from(fts).where(*found),
         is_count_cheap=True,
+        probe=lambda ticket: select(literal(1)).where(found[0], fts.c.rowid == ticket + low),
     )
 
 
@@ -219,5 +233,7 @@ def _postgres_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
         scored=select(number, score).where(*conditions),
         count=select(func.count()).select_from(index).where(*conditions),
         is_count_cheap=False,
+        probe=lambda ticket: select(literal(1)).where(*conditions,
+                                                      index.c.ticket_number == ticket),
     )
 

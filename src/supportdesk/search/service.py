@@ -11,17 +11,20 @@ every match.
 
 - Relevance: every match must be scored to know the best (that is O(matches)
   on any index), but only its number and score are kept. The scores at the
-  page's first and last positions bound the page; only the matches scored
-  within those bounds (the page and its ties) are joined to ``tickets`` for
-  the tie-break, and the matches scored better are counted, not read.
+  page's first and last positions bound the page; the matches scored better
+  are counted, not read. The page's ties (the matches scored within the
+  bounds) are ordered newest first by looking each one up in ``tickets``,
+  or, when the page lies within one score, by walking the order index.
 - Created/updated time: either walk the tenant's order index
   (``ix_tickets_tenant_created`` / ``_updated``) keeping entries that match,
-  which stops after the page, or look up each match's time and sort; the
-  first is chosen when the walk is expected to be the shorter read (on
-  SQLite; PostgreSQL's planner chooses from its statistics of words).
+  which stops after the page, or look up each match's time and sort.
 
-Past the middle of the matches, both walk from the other end (the count is
-exact), so the deepest page costs what a page in the middle does.
+Walking is chosen when it should read less: matches are taken as spread
+evenly over the tenant's tickets, so reaching position p of n matches walks
+about p * tickets / n entries, against n lookups. Past the middle of the
+matches, pages are found from the other end when the count is known first
+(always for time orders; on SQLite for relevance), so the deepest page costs
+what a page in the middle does.
 """
 
 from __future__ import annotations
@@ -39,9 +42,11 @@ from sqlalchemy import (
     UnaryExpression,
     case,
     func,
+    lateral,
     literal_column,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, defer
@@ -62,6 +67,11 @@ ORDERS = ("relevance", "created_time", "updated_time")
 # match's ticket (SQLite, 1,000,000 tickets: 0.1 to 0.25 us per entry walked,
 # 4 to 6 us per match looked up by number).
 WALK_ENTRIES_PER_LOOKUP = 20
+# How many walked tickets may have their own index row probed for the cost
+# of reading one match's index row with all the others (PostgreSQL, 1,000,000
+# tickets: about 10 us per probe, a random page and the match test, against
+# about 4 us per match read).
+PROBES_PER_MATCH_READ = 0.4
 
 
 @dataclass(frozen=True)
@@ -212,7 +222,7 @@ def _relevance_statement(matches: Matches, page: SearchPage, total: int | None, 
     tied_numbers = select(matched.c.number).join(bounds, score == bounds.c.low)
     walked = (
         select(Ticket.number, _scalar(select(facts.c.low)).label("score"), Ticket.created_at)
-        .where(_kept_while_walking(Ticket.number, tied_numbers, is_postgres=is_postgres))
+        .where(_among(tied_numbers, is_postgres=is_postgres))
         .order_by(*newest)
         .limit(case((walks, page.page_size), else_=0)).offset(position)
         .subquery("walked")
@@ -231,50 +241,56 @@ def _scalar(statement: Select[Any]) -> ScalarSelect[Any]:
     return statement.scalar_subquery().correlate(None)
 
 
-def _kept_while_walking(number: InstrumentedAttribute[int], numbers: Select[int], *,
-                        is_postgres: bool) -> ColumnElement[bool]:
-    """``number IN numbers``, tested against a set built once while an order index is walked.
+def _among(numbers: Select[int], *, is_postgres: bool) -> ColumnElement[bool]:
+    """Whether a ticket read while walking an order index is one of ``numbers``.
 
-    Written plainly, the planners may turn it into a join that reads every
-    one of ``numbers`` first; the page only needs the walk up to its last
-    row. SQLite keeps ``number + 0`` from seeking (so the order index is
-    walked and the set probed); PostgreSQL keeps an ``IN`` that is not a
-    top-level condition as a filter over a hashed set.
+    Written plainly, the planners may turn this ``IN`` into a join that
+    reads every one of ``numbers`` by number first; the page needs the walk
+    only up to its last row, testing each walked ticket against a set built
+    once. SQLite does that when ``number + 0`` keeps the ``IN`` from seeking
+    by number; PostgreSQL when the ``IN`` is not a top-level condition
+    (``OR false``), which it keeps as a filter over a hashed set.
     """
     if is_postgres:
-        return or_(number.in_(numbers), literal_column("false"))
-    return (number + 0).in_(numbers)
+        return or_(Ticket.number.in_(numbers), literal_column("false"))
+    return (Ticket.number + 0).in_(numbers)
 
 
 # -- created / updated time ---------------------------------------------------------------
 
 
 def _by_time(unit: TenantUnit, matches: Matches, page: SearchPage, total: int) -> list[int]:
-    """The page's numbers in created (or updated) time order, then by number."""
+    """The page's numbers in created (or updated) time order, then by number.
+
+    Three ways, by what they should read (matches are taken as spread evenly
+    over the tenant's tickets, so reaching position p of ``total`` matches
+    walks about p * tickets / total entries of the order index):
+
+    - where reading the matches' index rows is the expensive part
+      (PostgreSQL) and the walk is short, walk and test each walked ticket's
+      own index row, never reading the other matches;
+    - walk and keep the tickets in the set of matching numbers (built once);
+    - look every match's time up and sort.
+    """
     column = Ticket.updated_at if page.order_by == "updated_time" else Ticket.created_at
     where = _slice(page, total)
     descending = page.descending != where.is_reversed
-    if unit.session.get_bind().dialect.name == "postgresql":
-        statement = _walk_statement(matches, column, descending=descending,
-                                    can_seek_numbers=True)
-    elif _walk_is_shorter(unit, where, total):
-        statement = _walk_statement(matches, column, descending=descending,
-                                    can_seek_numbers=False)
+    is_postgres = unit.session.get_bind().dialect.name == "postgresql"
+    walked = (where.offset + where.limit) * counters.total_count(unit.session) / total
+    ordering = _ordering(column, descending=descending)
+    statement: Select[int]
+    if not matches.is_count_cheap and walked <= total * PROBES_PER_MATCH_READ:
+        # PostgreSQL: a LATERAL subquery with a LIMIT is probed once per walked
+        # ticket (an EXISTS could be planned as a set of every match).
+        hit = lateral(matches.probe(Ticket.number).limit(1), name="hit")
+        statement = select(Ticket.number).join(hit, true()).order_by(*ordering)
+    elif walked <= total * WALK_ENTRIES_PER_LOOKUP:
+        statement = select(Ticket.number).where(
+            _among(matches.numbers, is_postgres=is_postgres)).order_by(*ordering)
     else:
         statement = _lookup_statement(matches, column, descending=descending)
     numbers = list(unit.session.scalars(statement.limit(where.limit).offset(where.offset)))
     return numbers[::-1] if where.is_reversed else numbers
-
-
-def _walk_is_shorter(unit: TenantUnit, where: _Slice, total: int) -> bool:
-    """Whether walking the order index should read less than looking up every match.
-
-    Matches are taken as spread evenly over the tenant's tickets, so reaching
-    position p of ``total`` matches walks about p * tickets / total entries.
-    """
-    tickets = counters.total_count(unit.session)
-    walked = (where.offset + where.limit) * tickets / total
-    return walked <= total * WALK_ENTRIES_PER_LOOKUP
 
 
 def _ordering(column: InstrumentedAttribute[datetime], *, descending: bool) \
@@ -282,20 +298,6 @@ def _ordering(column: InstrumentedAttribute[datetime], *, descending: bool) \
     if descending:
         return column.desc(), Ticket.number.desc()
     return column.asc(), Ticket.number.asc()
-
-
-def _walk_statement(matches: Matches, column: InstrumentedAttribute[datetime], *,
-                    descending: bool, can_seek_numbers: bool) -> Select[int]:
-    """Tickets in ``column`` order whose number is among the matches.
-
-    On SQLite the numbers are kept from seeking (``number + 0``), so the
-    tickets are read in order on the order index (covered: no ticket row is
-    read) and the matches are a set it probes; the walk stops after the page.
-    """
-    is_match = Ticket.number.in_(matches.numbers) if can_seek_numbers \
-        else (Ticket.number + 0).in_(matches.numbers)
-    return (select(Ticket.number).where(is_match)
-            .order_by(*_ordering(column, descending=descending)))
 
 
 def _lookup_statement(matches: Matches, column: InstrumentedAttribute[datetime], *,
