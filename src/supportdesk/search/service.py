@@ -64,8 +64,8 @@ from supportdesk.unit import TenantUnit
 
 ORDERS = ("relevance", "created_time", "updated_time")
 # How many order-index entries a walk may read for the cost of looking up one
-# match's ticket (SQLite, 1,000,000 tickets: 0.1 to 0.25 us per entry walked,
-# 4 to 6 us per match looked up by number).
+# match's ticket (1,000,000 tickets, both databases: 0.1 to 0.25 us per entry
+# walked against a set of numbers, 4 to 6 us per match looked up by number).
 WALK_ENTRIES_PER_LOOKUP = 20
 # How many walked tickets may have their own index row probed for the cost
 # of reading one match's index row with all the others (PostgreSQL, 1,000,000
