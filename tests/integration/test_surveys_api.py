@@ -417,6 +417,18 @@ def test_list_block_is_the_latest_survey_of_each_ticket(
     assert all("survey_rating" not in t for t in plain["tickets"])
 
 
+def test_search_items_carry_the_latest_survey_like_the_list(
+    client: TestClient, three_tickets: dict[int, dict[str, Any] | None],
+) -> None:
+    for order in ("relevance", "created_time"):
+        body = get_json(client, "/apis/v3/tickets/search", include_survey_details="1",
+                        search_query='{"query": "printer"}', order_by=order)
+        assert {t["ticket_number"]: t["survey_rating"] for t in body["tickets"]} == \
+            three_tickets
+    listed = get_json(client, "/apis/v3/tickets", include_survey_details="1")
+    assert body == listed
+
+
 def test_nested_fields_flattens_the_sv_keys(
     client: TestClient, three_tickets: dict[int, dict[str, Any] | None],
 ) -> None:

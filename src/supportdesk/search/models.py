@@ -19,7 +19,7 @@ Each section is what one ``search_in`` code (or advanced field) reads.
 
 from __future__ import annotations
 
-from sqlalchemy import column, table
+from sqlalchemy import BigInteger, column, table
 from sqlalchemy.sql.expression import TableClause
 
 SEARCH_TABLE = "ticket_search"
@@ -46,8 +46,14 @@ def is_search_table(name: str | None) -> bool:
 
 
 def search_table() -> TableClause:
-    """A lightweight Core handle on the index (PostgreSQL column names)."""
-    return table(SEARCH_TABLE, column("tenant_id"), column("ticket_number"),
+    """A lightweight Core handle on the index (PostgreSQL column names).
+
+    The keys are typed ``BIGINT`` as in the table: a value bound as
+    ``INTEGER`` compares across types, which the ``btree_gin`` key of the GIN
+    index cannot serve, so the index would not seek on the tenant.
+    """
+    return table(SEARCH_TABLE, column("tenant_id", BigInteger()),
+                 column("ticket_number", BigInteger()),
                  *(column(name) for name in SECTIONS), column("document"))
 
 
