@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         description="SQLite page cache of each pooled connection, in MB (a worker keeps up "
         "to 20 connections). Pages beyond it come from the OS file cache.",
     )
+    search_concurrency: int = Field(
+        default=2, ge=1, le=64,
+        description="Ticket searches one worker process runs at a time; more wait their "
+        "turn. A search scores and sorts every match (100,000 and more at a million "
+        "tickets), in memory: this bounds a worker's memory and lets other calls through.",
+    )
     export_batch_size: int = Field(
         default=1000, ge=1, le=100_000,
         description="Rows a CSV export reads per query (exports stream batch by batch).",

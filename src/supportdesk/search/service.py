@@ -29,7 +29,9 @@ what a page in the middle does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -111,6 +113,25 @@ def count_matches(unit: TenantUnit, matches: Matches) -> int:
     return unit.session.scalar(matches.count) or 0
 
 
+_turns: dict[int, threading.BoundedSemaphore] = {}
+_turns_lock = threading.Lock()
+
+
+@contextmanager
+def search_turn(concurrency: int) -> Iterator[None]:
+    """One of the ``concurrency`` turns this process gives searches at a time.
+
+    Ranking and counting read every match, and SQLite sorts them in memory
+    (``temp_store=MEMORY``): at a million tickets sixteen concurrent searches
+    in a worker took it past 300 MB. Searches beyond the limit wait here, in
+    their request's thread, before touching the database.
+    """
+    with _turns_lock:
+        turn = _turns.setdefault(concurrency, threading.BoundedSemaphore(concurrency))
+    with turn:
+        yield
+
+
 def search_tickets(unit: TenantUnit, request: SearchRequest, page: SearchPage) -> TicketPage:
     """The tenant's tickets matching ``request``: the exact total and one page.
 
@@ -119,11 +140,12 @@ def search_tickets(unit: TenantUnit, request: SearchRequest, page: SearchPage) -
     if page.order_by not in ORDERS:
         raise BadRequest(f"order_by must be one of {', '.join(ORDERS)}")
     matches = match_statements(unit, request)
-    if page.order_by == "relevance":
-        total, numbers = _by_relevance(unit, matches, page)
-    else:
-        total = count_matches(unit, matches)
-        numbers = _by_time(unit, matches, page, total) if total > page.offset else []
+    with search_turn(unit.settings.search_concurrency):
+        if page.order_by == "relevance":
+            total, numbers = _by_relevance(unit, matches, page)
+        else:
+            total = count_matches(unit, matches)
+            numbers = _by_time(unit, matches, page, total) if total > page.offset else []
     rows = _read_rows(unit, numbers, with_description=page.with_description)
     surveys = latest_sent_surveys(unit, numbers) if page.with_surveys else {}
     return TicketPage(total=total, rows=rows, surveys=surveys)
