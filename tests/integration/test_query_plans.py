@@ -30,6 +30,7 @@ from supportdesk.tickets import custom_field_plans
 from supportdesk.tickets.filters import filter_clauses, parse_filters
 from supportdesk.tickets.models import Ticket
 from tests.factories import TenantFixture
+from tests.plans import plan
 
 # Per filter key: a value the seeded tickets have, and the column its index leads with.
 # ``custom_fields`` has its own tests below (its values have their own table).
@@ -72,17 +73,6 @@ def captured(client: TestClient, tenant: TenantFixture, path: str) \
     assert answer.status_code == 200, answer.text
     assert answer.json()["tickets"], f"{path} matched no ticket: the plan would be untested"
     return seen
-
-
-def plan(tenant: TenantFixture, statement: str, parameters: Any) -> list[str]:
-    """The plan lines of ``statement``."""
-    with tenant.database.engine.connect() as connection:
-        if tenant.database.dialect == "sqlite":
-            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            return [row[3] for row in rows]
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
-        return [row[0] for row in rows]
 
 
 def assert_uses_an_index(tenant: TenantFixture, statement: str, parameters: Any,

@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from supportdesk.seed.bulk import seed_tickets
 from tests.factories import TenantFixture
+from tests.plans import plan
 from tests.search_ways import WAYS, force_way
 
 # Every seeded contact's address ends in .example: this matches every ticket.
@@ -52,17 +53,6 @@ def captured(client: TestClient, tenant: TenantFixture, **params: str) -> list[t
     assert answer.json()["count"] == 200
     assert len(answer.json()["tickets"]) == 30
     return seen
-
-
-def plan(tenant: TenantFixture, statement: str, parameters: Any) -> list[str]:
-    with tenant.database.engine.connect() as connection:
-        if tenant.database.dialect == "sqlite":
-            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            return [row[3] for row in rows]
-        # The planner rightly scans tiny tables: make it show the paths it has.
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
-        return [row[0] for row in rows]
 
 
 def reads_of_tickets(tenant: TenantFixture, statement: str, parameters: Any) -> list[str]:
