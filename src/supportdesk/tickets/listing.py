@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Select, UnaryExpression, func, select
 from sqlalchemy.sql import operators
@@ -27,6 +27,7 @@ from supportdesk.tickets.reads import (
     DESCRIPTION,
     SHOWN,
     TICKETS,
+    records,
     tickets_with_people,
 )
 from supportdesk.unit import TenantUnit
@@ -80,15 +81,14 @@ def list_tickets(unit: TenantUnit, query: TicketQuery) -> TicketPage:
         statement = _page_statement(
             query, conditions, window, plans.source(unit, query.filters, fields),
             sort_matches=_sort_matches(unit, query, total, tickets, window))
-        found = run_scoped(unit.session, statement)
-        records = cast(list[Any], found.all())
+        found = records(run_scoped(unit.session, statement))
         # Sorted here, not in SQL: an ORDER BY on the outer query lets SQLite
         # walk the order index again instead of fetching the picked numbers.
-        records.sort(key=lambda row: (row.updated_at if query.order_by_updated
-                                      else row.created_at, row.number),
-                     reverse=query.descending)
+        found.sort(key=lambda row: (row.updated_at if query.order_by_updated
+                                    else row.created_at, row.number),
+                   reverse=query.descending)
         rows = [(row, row.contact_email, row.contact_name, row.company_name)
-                for row in records]
+                for row in found]
     surveys = latest_sent_surveys(unit, [row[0].number for row in rows]) \
         if query.with_surveys else {}
     return TicketPage(total=total, rows=rows, surveys=surveys)
