@@ -12,17 +12,19 @@ decision is left on ``request.state`` for the header middleware.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from supportdesk.attachments.storage import AttachmentStorage
 from supportdesk.catalog.snapshot import catalog_for
 from supportdesk.clock import Clock
 from supportdesk.config import Settings
-from supportdesk.db.replicas import writer_key
+from supportdesk.db.replicas import ReplicaRouter, writer_key
 from supportdesk.db.session import Database
 from supportdesk.errors import RateLimited, Unauthorized
 from supportdesk.ratelimit.buckets import Decision
@@ -181,7 +183,7 @@ TenantDep = Annotated[TenantContext, Depends(get_tenant_context)]
 def open_request_unit(
     database: Database, settings: Settings, clock: Clock, storage: AttachmentStorage,
     tenant: TenantContext, *, write: bool, group_commit: bool = False,
-) -> Iterator[TenantUnit]:
+) -> Generator[TenantUnit, None, None]:
     """The unit a route works in; ``group_commit`` lets a write share SQLite's fsync.
 
     Only where the database has group commit on (``db.group_commit``);
@@ -209,12 +211,14 @@ def open_request_unit(
         )
 
 
-def get_read_unit(
+async def get_read_unit(
     database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
     tenant: TenantDep,
-) -> Iterator[TenantUnit]:
-    """A unit for reads: a plain transaction, never committed."""
-    yield from open_request_unit(database, settings, clock, storage, tenant, write=False)
+) -> AsyncIterator[TenantUnit]:
+    """A unit for reads: a plain transaction, never committed (opened as ``_served`` says)."""
+    units = open_request_unit(database, settings, clock, storage, tenant, write=False)
+    async with _served(database, units) as unit:
+        yield unit
 
 
 def get_write_unit(
@@ -226,20 +230,39 @@ def get_write_unit(
                                  group_commit=True)
 
 
-def get_replica_read_unit(
+async def get_replica_read_unit(
     database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
     tenant: TenantDep,
-) -> Iterator[TenantUnit]:
+) -> AsyncIterator[TenantUnit]:
     """A unit for reads that tolerate a little lag: a replica's, when one can serve.
 
     Only lists and search use it (see ``db.replicas``): the key's own writes
-    are always visible, others' may arrive a moment later. The tenant's
-    definitions still come from the primary, so they match ``catalog_version``.
+    are always visible, others' may arrive a moment later. Without replicas
+    it is ``get_read_unit``'s unit.
     """
+    async with replica_read_unit(database, settings, clock, storage, tenant=tenant) as unit:
+        yield unit
+
+
+@asynccontextmanager
+async def replica_read_unit(database: Database, settings: Settings, clock: Clock,
+                            storage: AttachmentStorage, *, tenant: TenantContext) \
+        -> AsyncIterator[TenantUnit]:
+    """``get_replica_read_unit``'s unit, for dependencies of other routes (exports)."""
     router = database.replicas
     if router is None:
-        yield from open_request_unit(database, settings, clock, storage, tenant, write=False)
-        return
+        units = open_request_unit(database, settings, clock, storage, tenant, write=False)
+    else:
+        units = _replica_units(database, router, settings, clock, storage, tenant=tenant)
+    async with _served(database, units) as unit:
+        yield unit
+
+
+def _replica_units(database: Database, router: ReplicaRouter, settings: Settings,
+                   clock: Clock, storage: AttachmentStorage, *, tenant: TenantContext) \
+        -> Generator[TenantUnit, None, None]:
+    """A replica's unit. The tenant's definitions still come from the primary, so they
+    match ``catalog_version``."""
     with database.session(tenant_id=tenant.tenant_id) as primary:
         catalog = catalog_for(primary, tenant.catalog_version)
     key = writer_key(tenant.tenant_id, tenant.api_key_id)
@@ -249,6 +272,29 @@ def get_replica_read_unit(
             catalog_version=tenant.catalog_version, settings=settings, storage=storage,
             clock=clock, catalog=catalog,
         )
+
+
+@asynccontextmanager
+async def _served(database: Database, units: Generator[TenantUnit, None, None]) \
+        -> AsyncIterator[TenantUnit]:
+    """The read unit of ``units`` for the length of the request.
+
+    On the event loop, not in the thread pool, where opening and closing it
+    do no I/O: opening a plain session touches no connection, and closing a
+    read's SQLite transaction is a call into the library. FastAPI would run a
+    plain generator dependency's two halves in two thread-pool hops, which
+    cost more than that. Where they do I/O (a PostgreSQL rollback is a round
+    trip; a replica's unit reads the catalog first) they go to the pool.
+    """
+    local = database.dialect == "sqlite"
+    unit = next(units) if local else await run_in_threadpool(next, units)
+    try:
+        yield unit
+    finally:
+        if local:
+            units.close()
+        else:
+            await run_in_threadpool(units.close)
 
 
 ReadUnit = Annotated[TenantUnit, Depends(get_read_unit)]

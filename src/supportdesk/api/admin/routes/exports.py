@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -14,7 +14,7 @@ from supportdesk.api.deps import (
     DatabaseDep,
     SettingsDep,
     StorageDep,
-    get_replica_read_unit,
+    replica_read_unit,
 )
 from supportdesk.api.v3.docs import errors
 from supportdesk.api.v3.params import flag
@@ -40,16 +40,17 @@ Bom = Annotated[str | None, Query(
     "read non-ASCII text correctly; `0` (default): no mark.")]
 
 
-def get_export_unit(
+async def get_export_unit(
     database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
     tenant: AdminDep,
-) -> Iterator[TenantUnit]:
+) -> AsyncIterator[TenantUnit]:
     """An administrator's read unit on a replica when one can serve (exports tolerate lag).
 
     It stays open while the response streams: FastAPI closes dependencies
     with ``yield`` after the response is sent.
     """
-    yield from get_replica_read_unit(database, settings, clock, storage, tenant)
+    async with replica_read_unit(database, settings, clock, storage, tenant=tenant) as unit:
+        yield unit
 
 
 ExportUnit = Annotated[TenantUnit, Depends(get_export_unit)]
