@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         description="SQLite page cache of each pooled connection, in MB (a worker keeps up "
         "to 20 connections). Pages beyond it come from the OS file cache.",
     )
+    malloc_arenas: int = Field(
+        default=2, ge=0, le=64,
+        description="glibc malloc arenas per server process (`MALLOC_ARENA_MAX` for the "
+        "workers); 0 keeps glibc's default of eight per core. Two keep a worker's memory "
+        "from growing with the threads that served it (supportdesk/memory.py).",
+    )
     search_concurrency: int = Field(
         default=2, ge=1, le=64,
         description="Ticket searches one worker process runs at a time; more wait their "

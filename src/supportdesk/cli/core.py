@@ -23,6 +23,7 @@ from supportdesk.cli.common import TenantOption, app, base_url, deployment, prin
 from supportdesk.config import Settings, get_settings
 from supportdesk.db.migrate import upgrade
 from supportdesk.errors import NotFound
+from supportdesk.memory import limit_malloc_arenas
 from supportdesk.seed.bulk import (
     BULK_CONVERSATION_SHARE,
     DEFAULT_BATCH,
@@ -48,6 +49,7 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn."""
     settings = get_settings()
+    limit_malloc_arenas(settings.malloc_arenas)
     # An import string and factory, not an app object: workers and reload
     # each build their own app in their own process.
     # h11 (the HTTP implementation the requirements install) with a request-head
