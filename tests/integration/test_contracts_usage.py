@@ -33,6 +33,25 @@ def test_rollover_expires_after_its_months() -> None:
         [(60, 3), (60, 4), (60, 5)]
 
 
+def test_every_chunk_counts_as_rolled_over_once_when_it_arrives() -> None:
+    # Regression (found by the property below): chunks were remembered by ``id``,
+    # and a dropped chunk's id, reused by a new chunk, kept that chunk's 5 minutes
+    # out of ``rolled_over`` (39 instead of 44). The 4 carried-in minutes arrive
+    # in March (the 11 expired before the contract began); each month that leaves
+    # its block of 5 unused sends 5 into the next: March to June, August,
+    # October to December.
+    periods = periods_of(datetime(2026, 3, 1), datetime(2027, 2, 1), 1)
+    used = {JAN_2026 + 6: 24, JAN_2026 + 8: 16, JAN_2026 + 12: 34, JAN_2026 + 13: 6,
+            JAN_2026 + 14: 18}
+    usage = account(periods, block=5, used_by_month=used, rollover_months=12,
+                    carried_in=[Chunk(4, JAN_2026 + 3), Chunk(11, JAN_2026)],
+                    now=JAN_2026 - 1)
+    assert usage.rolled_over == 4 + 4 * 5 + 5 + 3 * 5
+    assert [p.rollover_mins for p in usage.periods] == [4, 9, 10, 15, 20, 1, 6, 0, 5, 10, 15]
+    assert [p.rollover_mins_used for p in usage.periods] == [0, 0, 0, 0, 19, 0, 6, 0, 0, 0, 15]
+    assert (usage.used, usage.extra, usage.available) == (74, 19, 9)
+
+
 def test_carried_in_minutes_are_used_after_the_block_oldest_first() -> None:
     periods = periods_of(datetime(2026, 1, 1), datetime(2026, 2, 1), 1)
     carried = [Chunk(10, JAN_2026), Chunk(20, JAN_2026 + 3)]

@@ -109,14 +109,15 @@ def account(
     """
     late_by_month = late_by_month or {}
     pool = [Chunk(c.minutes, c.expires) for c in (carried_in or [])]
-    counted: set[int] = set()
+    # Chunks not yet counted in ``rolled_over``: each counts in the first period
+    # it reaches. (Not a set of ``id``s of counted chunks: an expired chunk's id
+    # is reused by the next new chunk, which then never counted.)
+    arriving = list(pool)
     usage = Usage()
     for number, period in enumerate(periods):
         pool = [c for c in pool if c.expires >= period.first and c.minutes > 0]
-        for chunk in pool:
-            if id(chunk) not in counted:
-                counted.add(id(chunk))
-                usage.rolled_over += chunk.minutes
+        usage.rolled_over += sum(c.minutes for c in arriving if any(c is p for p in pool))
+        arriving = []
         rollover_in = sum(c.minutes for c in pool)
         used = sum(used_by_month.get(m, 0) for m in range(period.first, period.last + 1))
         late = sum(late_by_month.get(m, 0) for m in range(period.first, period.last + 1))
@@ -142,6 +143,8 @@ def account(
         if is_current or (number == 0 and now < period.first):
             usage.available = left_in_period
         if rollover_months is not None and block > from_block:
-            pool.append(Chunk(block - from_block, period.last + rollover_months))
+            unused = Chunk(block - from_block, period.last + rollover_months)
+            pool.append(unused)
+            arriving.append(unused)
     usage.leftover = [Chunk(c.minutes, c.expires) for c in pool if c.minutes > 0]
     return usage
