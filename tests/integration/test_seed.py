@@ -21,7 +21,7 @@ from supportdesk.customfields.models import CustomField
 from supportdesk.db.sequences import TenantSequence
 from supportdesk.db.session import Database
 from supportdesk.errors import BadRequest, NotFound
-from supportdesk.seed import SeedReport, generate_sample_data, seed_tickets
+from supportdesk.seed import SeedReport, generate_sample_data, generator, seed_tickets
 from supportdesk.seed.generator import Batch
 from supportdesk.seed.writers import PostgresWriter, SqliteWriter
 from supportdesk.sla.models import SlaPolicy
@@ -224,6 +224,28 @@ def test_the_same_seed_gives_the_same_data(
         return [tuple(getattr(t, name) for name in TICKET_FIELDS) for t in _tickets(tenant)]
 
     assert rows(one) == rows(two)
+    assert [(c.ticket_number, c.position, c.body_text, c.created_at)
+            for c in _conversations(one)] == [
+        (c.ticket_number, c.position, c.body_text, c.created_at) for c in _conversations(two)]
+
+
+def test_the_data_does_not_depend_on_the_batch_size(
+    database: Database, settings: Settings, clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Draw chunks of 25 tickets: batches of 7 and 30 cross their boundaries.
+    monkeypatch.setattr(generator, "DRAW_CHUNK", 25)
+    one = make_tenant(database, settings, clock, subdomain="one")
+    two = make_tenant(database, settings, clock, subdomain="two")
+    _seed(one, 80, seed=42, batch_size=7)
+    _seed(two, 80, seed=42, batch_size=30)
+
+    def rows(tenant: TenantFixture) -> list[tuple[Any, ...]]:
+        return [tuple(getattr(t, name) for name in TICKET_FIELDS) for t in _tickets(tenant)]
+
+    assert len(rows(one)) == 80
+    assert rows(one) == rows(two)
+    assert {t.priority for t in _tickets(one)} == {1, 5, 10, 20}
     assert [(c.ticket_number, c.position, c.body_text, c.created_at)
             for c in _conversations(one)] == [
         (c.ticket_number, c.position, c.body_text, c.created_at) for c in _conversations(two)]

@@ -41,6 +41,10 @@ SEEDED_PERIOD = timedelta(days=730)
 DAY_SECONDS = 86_400
 TEXT_POOL = 4_096
 MESSAGE_POOL = 512
+# Tickets whose priorities and sources are drawn at once. Fixed, so that the
+# data a seed gives does not depend on how many tickets go in a batch (the
+# transaction size); 10,000 was the batch size these draws used to follow.
+DRAW_CHUNK = 10_000
 
 TICKET_COLUMNS = (
     "tenant_id", "number", "subject", "description_html", "description_text", "status_id",
@@ -111,6 +115,9 @@ class TicketGenerator:
                                                           MESSAGE_POOL)
         self.notes: list[Body] = message_bodies(rng, words.AGENT_NOTES, MESSAGE_POOL)
         self.done = 0
+        # The current draw chunk's priorities and sources (see ``_draws``).
+        self._priorities: list[int] = []
+        self._sources: list[int] = []
 
     def _at(self, seconds: int | None) -> str | None:
         """``seconds`` after the start, as SQLAlchemy stores a timestamp on SQLite.
@@ -124,12 +131,24 @@ class TicketGenerator:
         day, second = divmod(self._offset + seconds, DAY_SECONDS)
         return self._days[day] + self._times[second]
 
+    def _draws(self, index: int) -> tuple[int, int]:
+        """The priority and source of the run's ``index``-th ticket (0-based).
+
+        Drawn ``DRAW_CHUNK`` tickets at a time, at the first ticket of each
+        chunk, wherever the batches split the run: the random stream, and so
+        the data, is the same for any batch size.
+        """
+        at = index % DRAW_CHUNK
+        if at == 0:
+            count = max(min(DRAW_CHUNK, self.total - index), 1)
+            self._priorities = self.rng.choices(PRIORITIES, weights=PRIORITY_WEIGHTS, k=count)
+            self._sources = self.rng.choices(SOURCES, weights=SOURCE_WEIGHTS, k=count)
+        return self._priorities[at], self._sources[at]
+
     def batch(self, count: int) -> Batch:
         """The rows and search documents of the next ``count`` tickets."""
         rng, defs, at = self.rng, self.defs, self._at
         roll = rng.random
-        priorities = rng.choices(PRIORITIES, weights=PRIORITY_WEIGHTS, k=count)
-        sources = rng.choices(SOURCES, weights=SOURCE_WEIGHTS, k=count)
         contacts, texts, agents = self.contacts, self.texts, defs.agents
         group_ids, type_ids, category_ids = defs.group_ids, defs.type_ids, defs.category_ids
         fields, resolution = defs.fields, defs.resolution_seconds
@@ -139,6 +158,7 @@ class TicketGenerator:
         field_values: list[Row] = []
         customs: list[dict[str, Any]] = []
         for offset in range(count):
+            priority, source = self._draws(self.done + offset)
             created = int(self.span * (self.done + offset + roll()) / self.total)
             category = status_category(rng, self.now_s - created)
             group_id = _pick(roll, group_ids) if group_ids and roll() < 0.7 else None
@@ -176,11 +196,11 @@ class TicketGenerator:
             tickets.append([
                 tenant_id, offset, text.subject,
                 text.description.html, text.description.text,
-                _pick(roll, defs.status_ids[category]), priorities[offset],
+                _pick(roll, defs.status_ids[category]), priority,
                 _pick(roll, type_ids) if type_ids and roll() < 0.85 else None,
                 group_id, category_id, subcategory_id,
                 assignee.id if assignee else None,
-                contact.id, contact.company_id, defs.sla_policy_id, sources[offset],
+                contact.id, contact.company_id, defs.sla_policy_id, source,
                 at(created), at(line.updated), at(line.resolved), at(line.closed), at(due),
                 at(line.first_response), at(line.first_assigned),
                 (line.resolved <= due if line.resolved is not None and due is not None
