@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -38,7 +38,8 @@ def _worker_arenas(tmp_path: Path, database_url: str, setting: str | None) -> li
     env.pop("SUPPORTDESK_MALLOC_ARENAS", None)
     if setting is not None:
         env["SUPPORTDESK_MALLOC_ARENAS"] = setting
-    subdomain = f"mem{os.getpid()}"
+    # Unique: on PostgreSQL every server of the suite shares one database.
+    subdomain = f"mem{uuid.uuid4().hex[:10]}"
     key = provision(env, subdomain)
     with ServerProcess(env, workers=2, stop_timeout=30) as server:
         assert server.ping(key, subdomain) == 200
