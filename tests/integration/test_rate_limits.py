@@ -426,7 +426,7 @@ def test_a_plan_change_applies_at_once_in_this_process(api: TestClient) -> None:
     assert changed.status_code == 200
     response = api.get("/apis/v3/agents")
     assert (response.status_code, limits(response)) == (200, dict.fromkeys(LIMIT_HEADERS))
-    # Back on limits under a new plan: a window counted under another limit starts empty.
+    # Back on limits under a plan of another window: that window has its own counter.
     api.put("/apis/admin/rate_limits", json={"plan": "per_minute"})
     assert limits(api.get("/apis/v3/agents")) == calls_left(49, 61, limit=50)
 
@@ -484,7 +484,7 @@ def test_the_redis_store_limits_exactly(database: Database, settings: Settings,
             statuses = [http.get("/apis/v3/agents").status_code for _ in range(101)]
             assert statuses == [200] * 100 + [429]
             keys = list(store.client.scan_iter(match=prefix + "*"))
-            assert keys == [f"{prefix}calls:{limited.tenant_id}:1".encode()]
+            assert keys == [f"{prefix}calls:{limited.tenant_id}:1:3600s".encode()]
             assert all(store.client.pttl(key) > 0 for key in keys)
     finally:
         store.clear()
@@ -507,7 +507,7 @@ def test_the_database_store_on_postgresql(database: Database, settings: Settings
             statuses = [http.get("/apis/v3/agents").status_code for _ in range(101)]
             assert statuses == [200] * 100 + [429]
         start = epoch_seconds(clock.now())
-        assert store.window(f"calls:{limited.tenant_id}:1") == Window(
-            slots=((start // 60, 100),), updated_at=start, signature="100/3600")
+        assert store.window(f"calls:{limited.tenant_id}:1:3600s") == Window(
+            slots=((start // 60, 100),), updated_at=start, signature="3600s")
     finally:
         store.clear()

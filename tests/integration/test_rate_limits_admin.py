@@ -18,6 +18,7 @@ from supportdesk.config import Settings, get_settings
 from supportdesk.db.session import Database
 from supportdesk.ratelimit.limiter import RateLimiter
 from supportdesk.ratelimit.plans import STANDARD
+from supportdesk.ratelimit.service import calls_bucket
 from supportdesk.tenancy.service import issue_key
 from tests.factories import TenantFixture, bad_request, make_tenant, not_found
 
@@ -189,7 +190,8 @@ def test_cli_usage_and_reset(cli: CliRunner) -> None:
     try:
         now = int(time.time())
         for _ in range(3):
-            limiter.take("calls:1:1", STANDARD.call_limit, 1, now)
+            limiter.take(calls_bucket(1, 1, STANDARD.window_seconds), STANDARD.call_limit,
+                         1, now)
         code, out, _ = run(cli, "apikey", "usage", "--tenant", "acme")
         assert code == 0
         header, row = out.splitlines()

@@ -59,7 +59,7 @@ def test_a_burst_of_the_whole_limit_then_refusals_until_its_slot_leaves() -> Non
         assert decision == Decision(allowed=True, limit=100, remaining=100 - used,
                                     reset_seconds=3630, retry_after=0, used=used)
     assert state == Window(slots=((SLOT, 100),), updated_at=T0 + 30,
-                           signature="100/3600")
+                           signature="3600s")
     refused, unchanged = take(state, HOUR, 1, T0 + 30)
     assert refused == Decision(allowed=False, limit=100, remaining=0, reset_seconds=3630,
                                retry_after=3630, used=100)
@@ -137,7 +137,7 @@ def test_a_window_counted_under_another_limit_counts_as_empty() -> None:
     assert counted_slots(state, MINUTE, T0) == ()
     changed, stored = take(state, MINUTE, 1, T0 + 1)
     assert (changed.allowed, changed.remaining, stored) == (
-        True, 49, Window(slots=((T0 + 1, 1),), updated_at=T0 + 1, signature="50/60"))
+        True, 49, Window(slots=((T0 + 1, 1),), updated_at=T0 + 1, signature="60s"))
 
 
 def test_a_late_clock_reading_is_counted_at_the_counters_time() -> None:
@@ -145,7 +145,7 @@ def test_a_late_clock_reading_is_counted_at_the_counters_time() -> None:
     _, state = take(None, HOUR, 50, T0 + 65)
     decision, state = take(state, HOUR, 1, T0 + 1)
     assert state == Window(slots=((SLOT + 1, 51),), updated_at=T0 + 65,
-                           signature="100/3600")
+                           signature="3600s")
     assert decision.reset_seconds == 3655  # measured from T0 + 65
 
 
@@ -269,7 +269,7 @@ def test_the_local_file_is_created_only_by_a_take_that_stores(tmp_path: Path) ->
     assert local.take("calls:1:1", HOUR, 1, T0).remaining == 99
     assert (tmp_path / "data" / "ratelimit.db").exists()
     assert local.take("calls:1:1", HOUR, 0, T0).remaining == 99
-    assert local.window("calls:1:1") == Window(((SLOT, 1),), T0, "100/3600")
+    assert local.window("calls:1:1") == Window(((SLOT, 1),), T0, "3600s")
     local.close()
 
 
@@ -354,7 +354,11 @@ def test_every_store_takes_exactly_and_resets(store: BucketStore) -> None:
     # A late clock reading is counted at the counter's own time.
     assert store.take("calls:1:1", HOUR, 1, T0 + 1).reset_seconds == 3660
     assert store.take("calls:1:1", HOUR, 0, T0 + 3660).remaining == 94
-    # Under another limit (a plan change) the window counts as empty.
+    # Under another capacity of the same window (a plan change) the units count
+    # against the new capacity: 6 taken, a seventh, 120 - 7 left.
+    assert store.take("calls:1:1", Limit(120, 3600), 1, T0 + 3660).remaining == 113
+    assert store.take("calls:1:1", Limit(7, 3600), 1, T0 + 3660).allowed is False
+    # Under another window the slots are another grid: the window counts as empty.
     assert store.take("calls:1:1", MINUTE, 1, T0 + 3660).remaining == 49
 
 
@@ -376,7 +380,7 @@ def test_every_redis_key_expires_when_its_window_is_empty() -> None:
         assert 0 < ttls[2] <= 3_640_000
         assert {field.decode(): value.decode() for field, value in
                 client.hgetall(keys[1]).items()} == {
-            str(SLOT): "3", "sig": "100/3600", "at": str(T0 + 20)}
+            str(SLOT): "3", "sig": "3600s", "at": str(T0 + 20)}
 
 
 @pytest.fixture(scope="module")

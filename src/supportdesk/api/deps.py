@@ -4,9 +4,9 @@ Tenant resolution happens here once for every route: the Host header names
 the tenant (``<sub>.<base domain>``), the ``Authorization`` header carries
 the raw key, and the key must belong to that tenant.
 
-Rate limits are applied here too, once for every route: failed
-authentications per client address, then the call's cost against the key's
-sliding window (see ``supportdesk.ratelimit`` and docs/api.md, Rate limits). The
+Rate limits are applied here too, once for every route, by
+``api.admission``: failed authentications per client address, then the
+call's cost against the key's sliding window (docs/api.md, Rate limits). The
 decision is left on ``request.state`` for the header middleware.
 """
 
@@ -20,24 +20,17 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
+from supportdesk.api.admission import admit, refusal, routed_path
 from supportdesk.attachments.storage import AttachmentStorage
 from supportdesk.catalog.snapshot import catalog_for
 from supportdesk.clock import Clock
 from supportdesk.config import Settings
 from supportdesk.db.replicas import ReplicaRouter, writer_key
 from supportdesk.db.session import Database
-from supportdesk.errors import RateLimited, Unauthorized
-from supportdesk.ratelimit.buckets import Decision
 from supportdesk.ratelimit.limiter import RateLimiter
 from supportdesk.ratelimit.plans import Plan
-from supportdesk.ratelimit.service import (
-    address_bucket,
-    calls_bucket,
-    epoch_seconds,
-    load_plan,
-    tickets_bucket,
-)
-from supportdesk.tenancy.service import TenantContext, authenticate, subdomain_from_host
+from supportdesk.ratelimit.service import epoch_seconds, tickets_bucket
+from supportdesk.tenancy.service import TenantContext
 from supportdesk.unit import TenantUnit
 
 api_key_header = APIKeyHeader(
@@ -88,36 +81,9 @@ async def get_rate_limiter(request: Request) -> RateLimiter:
 
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 
-FREE_PATHS = frozenset({"/apis/v3/ping"})
-SEARCH_PATHS = frozenset({"/apis/v3/tickets/search"})
-UNLIMITED_PREFIX = "/apis/admin/"
-
-
 def client_address(request: Request) -> str:
     """The caller's address as the server sees it (the proxy's, unless trusted headers)."""
     return request.client.host if request.client is not None else "unknown"
-
-
-def call_cost(request: Request, plan: Plan) -> int:
-    """What the called path costs: ping and the admin API nothing, search more.
-
-    The path is the one routed (legacy paths are already rewritten to v3);
-    the matched route object alone does not know its router's prefix.
-    """
-    path = str(request.scope.get("path", ""))
-    root_path = str(request.scope.get("root_path", ""))
-    if root_path and path.startswith(root_path):
-        path = path[len(root_path):]
-    if path in FREE_PATHS or path.startswith(UNLIMITED_PREFIX):
-        return 0
-    if path in SEARCH_PATHS:
-        return plan.search_cost
-    return 1
-
-
-def _refuse(decision: Decision, message: str) -> RateLimited:
-    return RateLimited(f"{message}; retry in {decision.retry_after} seconds",
-                       retry_after_seconds=decision.retry_after)
 
 
 def get_tenant_context(
@@ -129,52 +95,11 @@ def get_tenant_context(
     limiter: RateLimiterDep,
     authorization: Annotated[str | None, Depends(api_key_header)],
 ) -> TenantContext:
-    """Authenticate the key against the tenant the Host names (or the key's own).
-
-    An address with too many failed attempts is refused before its key is
-    even checked, so a guesser learns nothing more; then the call is charged
-    to the key (429 when its window has no room for the call's cost).
-    """
-    subdomain = subdomain_from_host(request.headers.get("host"), settings.base_domain)
-    now = epoch_seconds(clock.now())
-    address = address_bucket(client_address(request))
-    if authorization and limiter.address_limit is not None:
-        blocked = limiter.check(address, limiter.address_limit, 1, now)
-        if blocked is not None and not blocked.allowed:
-            request.state.rate_limit = blocked
-            raise _refuse(blocked, "too many failed authentication attempts from your "
-                          "address")
-    try:
-        with database.session() as session:
-            context = authenticate(session, secret=authorization, subdomain=subdomain)
-    except Unauthorized:
-        if authorization and limiter.address_limit is not None:
-            limiter.take(address, limiter.address_limit, 1, now)
-        raise
-    request.state.tenant = context
-    plan = tenant_plan(database, limiter, context.tenant_id)
-    # For the ticket quota, which then needs no database of its own.
-    request.state.plan = plan
-    cost = call_cost(request, plan)
-    if plan.is_unlimited or cost == 0:
-        return context
-    decision = limiter.take(calls_bucket(context.tenant_id, context.api_key_id),
-                            plan.call_limit, cost, now)
-    if decision is not None:
-        request.state.rate_limit = decision
-        if not decision.allowed:
-            raise _refuse(decision, f"this API key has used its {plan.calls} calls per "
-                          f"{plan.window_seconds} seconds (this call costs {cost})")
-    return context
-
-
-def tenant_plan(database: Database, limiter: RateLimiter, tenant_id: int) -> Plan:
-    """The tenant's plan through the limiter's short-lived per-process cache."""
-    def load() -> Plan:
-        with database.session(tenant_id=tenant_id) as session:
-            return load_plan(session)
-
-    return limiter.plan_for(tenant_id, load)
+    """Authenticate the key and charge the call (``api.admission``), once per request."""
+    return admit(request.scope.setdefault("state", {}), database=database, settings=settings,
+                 clock=clock, limiter=limiter, host=request.headers.get("host"),
+                 authorization=authorization, address=client_address(request),
+                 path=routed_path(request.scope))
 
 
 TenantDep = Annotated[TenantContext, Depends(get_tenant_context)]
@@ -331,7 +256,7 @@ class TicketQuota:
             return
         self.request.state.ticket_quota = decision
         if not decision.allowed:
-            raise _refuse(decision, f"this page holds {tickets} tickets but this API key "
+            raise refusal(decision, f"this page holds {tickets} tickets but this API key "
                           f"may receive only {decision.remaining} more this hour (its "
                           f"allowance is {self.plan.tickets_per_hour} tickets per hour)")
 

@@ -10,9 +10,11 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from supportdesk.api.admission import admit, routed_path
 from supportdesk.errors import RateLimited, SupportdeskError
 
 log = logging.getLogger("supportdesk.api")
@@ -51,6 +53,15 @@ def error_response(
     )
 
 
+def domain_error_response(exc: SupportdeskError) -> Response:
+    """The response for an error of the tree; a 429 (or 503) says when to retry."""
+    headers = None
+    if isinstance(exc, RateLimited):
+        seconds = str(exc.retry_after_seconds)
+        headers = {"Retry-After": seconds, "X-Rate-Limit-Retry-After-Seconds": seconds}
+    return error_response(exc.status_code, exc.message, headers)
+
+
 def describe_validation_error(exc: RequestValidationError) -> str:
     """Turn the framework's validation error into one sentence."""
     return describe_errors(list(exc.errors()))
@@ -78,19 +89,45 @@ def describe_errors(errors: Sequence[Any]) -> str:
     return "; ".join(parts) or "the request is not valid"
 
 
+async def _admit_before_body_error(request: Request, exc: RequestValidationError) -> None:
+    """Admit a request whose body failed to parse before its route's dependencies ran.
+
+    FastAPI reads and decodes a JSON body before it solves the route's
+    dependencies, so a body that is not JSON (or not an object) fails before
+    authentication and the rate limit. Such a call is judged as any other
+    first: a bad key is a 401, a spent window a 429, and otherwise the 400
+    is charged and carries the limit's headers. Errors elsewhere in the
+    request come after admission (FastAPI solves dependencies first).
+    """
+    if request.scope.get("state", {}).get("tenant") is not None:
+        return
+    if not any(tuple(error.get("loc", ()))[:1] == ("body",) for error in exc.errors()):
+        return
+    if not str(request.scope.get("path", "")).startswith("/apis/"):
+        return
+    state = request.app.state
+    client = request.client
+    await run_in_threadpool(
+        admit, request.scope.setdefault("state", {}), database=state.database,
+        settings=state.settings, clock=state.clock, limiter=state.rate_limiter,
+        host=request.headers.get("host"), authorization=request.headers.get("authorization"),
+        address=client.host if client is not None else "unknown",
+        path=routed_path(request.scope))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map the exception tree, validation errors and framework errors to the body."""
 
     @app.exception_handler(SupportdeskError)
     async def _domain_error(_request: Request, exc: SupportdeskError) -> Response:
-        headers = None
-        if isinstance(exc, RateLimited):
-            seconds = str(exc.retry_after_seconds)
-            headers = {"Retry-After": seconds, "X-Rate-Limit-Retry-After-Seconds": seconds}
-        return error_response(exc.status_code, exc.message, headers)
+        return domain_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> Response:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        try:
+            await _admit_before_body_error(request, exc)
+        except SupportdeskError as refused:
+            return domain_error_response(refused)
         return error_response(400, describe_validation_error(exc))
 
     @app.exception_handler(StarletteHTTPException)

@@ -2,7 +2,14 @@
 
 A pure ASGI middleware, so it covers every create endpoint (v3, legacy and
 admin) without touching a route. Only POST requests that carry the header
-and a valid API key take part; everything else passes straight through.
+take part; everything else passes straight through.
+
+A request is admitted (``api.admission``: the address's failed attempts, the
+key, the call's cost) before its key is claimed or a stored answer replayed:
+a replay is a call like any other, it carries the rate-limit headers, and an
+address blocked for guessing keys is refused whatever it sends. Only answers
+of requests the route handled are remembered: a refusal (401, 403, 429) or a
+server error (5xx) is not, so a retry after it runs afresh.
 """
 
 from __future__ import annotations
@@ -15,11 +22,11 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from supportdesk.api.errors import error_response
+from supportdesk.api.admission import admit, routed_path
+from supportdesk.api.errors import domain_error_response, error_response
 from supportdesk.clock import Clock
-from supportdesk.config import Settings
 from supportdesk.db.session import Database
-from supportdesk.errors import SupportdeskError, Unauthorized
+from supportdesk.errors import SupportdeskError
 from supportdesk.idempotency.service import (
     InProgress,
     RequestKey,
@@ -28,7 +35,7 @@ from supportdesk.idempotency.service import (
     release,
     remember,
 )
-from supportdesk.tenancy.service import authenticate, subdomain_from_host
+from supportdesk.ratelimit.limiter import RateLimiter
 
 HEADER = b"idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -37,6 +44,8 @@ BOUNDARY = re.compile(rb"boundary=\"?([^\";]+)\"?")
 # How long a retry waits for the first request with its key to finish.
 WAIT_SECONDS = 30.0
 POLL_SECONDS = 0.05
+# Refusals: the request was not handled, so a retry must be judged afresh.
+NOT_REMEMBERED = frozenset({401, 403, 429})
 
 
 def fingerprint(method: str, path: str, query: bytes, content_type: bytes,
@@ -78,14 +87,11 @@ class IdempotencyMiddleware:
             return
         state = scope["app"].state
         database: Database = state.database
-        settings: Settings = state.settings
         clock: Clock = state.clock
         try:
-            key = await run_in_threadpool(
-                _request_key, database, settings, headers, idempotency_key)
-        except Unauthorized:
-            # The route answers 401 (and counts the failure) as usual.
-            await self.app(scope, receive, send)
+            key = await run_in_threadpool(_request_key, scope, headers, idempotency_key)
+        except SupportdeskError as error:
+            await domain_error_response(error)(scope, receive, send)
             return
         body = await _read_body(receive)
         request_print = fingerprint(scope["method"], scope["path"], scope.get("query_string", b""),
@@ -127,7 +133,7 @@ class IdempotencyMiddleware:
             raise
         start = next(m for m in messages if m["type"] == "http.response.start")
         status = int(start["status"])
-        if status >= 500:
+        if status >= 500 or status in NOT_REMEMBERED:
             await run_in_threadpool(release, database, key)
         else:
             content_type = next((v.decode("latin-1") for k, v in start.get("headers", [])
@@ -140,16 +146,19 @@ class IdempotencyMiddleware:
             await send(message)
 
 
-def _request_key(database: Database, settings: Settings, headers: dict[bytes, bytes],
-                 idempotency_key: str) -> RequestKey:
+def _request_key(scope: Scope, headers: dict[bytes, bytes], idempotency_key: str) -> RequestKey:
+    """Admit the request (once: the route's own admission then finds it done)."""
+    app_state = scope["app"].state
+    limiter: RateLimiter = app_state.rate_limiter
     authorization = headers.get(b"authorization")
     host = headers.get(b"host")
-    subdomain = subdomain_from_host(host.decode("latin-1") if host else None,
-                                    settings.base_domain)
-    with database.session() as session:
-        context = authenticate(
-            session, secret=authorization.decode("latin-1") if authorization else None,
-            subdomain=subdomain)
+    client = scope.get("client")
+    context = admit(
+        scope.setdefault("state", {}), database=app_state.database,
+        settings=app_state.settings, clock=app_state.clock, limiter=limiter,
+        host=host.decode("latin-1") if host else None,
+        authorization=authorization.decode("latin-1") if authorization else None,
+        address=client[0] if client else "unknown", path=routed_path(scope))
     return RequestKey(tenant_id=context.tenant_id, api_key_id=context.api_key_id,
                       idempotency_key=idempotency_key)
 

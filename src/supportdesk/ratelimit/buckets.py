@@ -24,9 +24,12 @@ conservative: a client is at worst refused a little early, and never
 served more than the limit in any ``window`` real seconds.
 
 Stores keep a ``Window`` per counter: its slots, the latest time a take was
-counted at, and ``signature``, the limit the slots were counted under. A
-window stored under another limit (the tenant's plan changed) counts as
-empty. Redis's Lua script (``stores.TAKE_SCRIPT``) mirrors ``take`` line for
+counted at, and ``signature``, the window length the slots were counted
+under. A window stored under another length counts as empty; one stored
+under another capacity counts against the new capacity. (The key's call
+counter names its window, ``ratelimit.service.calls_bucket``, so a plan
+that changes the window starts a new counter rather than erasing the old.)
+Redis's Lua script (``stores.TAKE_SCRIPT``) mirrors ``take`` line for
 line; the tests run both on the same sequences.
 """
 
@@ -60,7 +63,12 @@ class Limit:
 
     @property
     def signature(self) -> str:
-        return f"{self.capacity}/{self.window}"
+        """What stored slots mean: their window (and so their width), not the capacity.
+
+        Slots counted under another window are another grid and count as
+        empty; under another capacity they still count, against the new one.
+        """
+        return f"{self.window}s"
 
     def slot_of(self, moment: int) -> int:
         """The slot a take at ``moment`` is counted in."""
@@ -100,7 +108,7 @@ class Decision:
 
 
 def counted_slots(state: Window | None, limit: Limit, now: int) -> Slots:
-    """The stored slots that still count at ``now`` (none under another limit)."""
+    """The stored slots that still count at ``now`` (none under another window)."""
     if state is None or state.signature != limit.signature:
         return ()
     return tuple((slot, units) for slot, units in state.slots if limit.leaves_at(slot) > now)

@@ -128,8 +128,8 @@ def key_usage(unit: TenantUnit, limiter: RateLimiter, *, key_id: int | None = No
         calls = tickets = None
         if not plan.is_unlimited:
             # The store directly, not the fail mode: an operator asking must see a failure.
-            calls = limiter.store.look(calls_bucket(unit.tenant_id, key.id), plan.call_limit,
-                                       0, now)
+            calls = limiter.store.look(calls_bucket(unit.tenant_id, key.id,
+                                                    plan.window_seconds), plan.call_limit, 0, now)
             tickets = limiter.store.look(tickets_bucket(unit.tenant_id, key.id),
                                          plan.ticket_limit, 0, now)
         usages.append(KeyUsage(key_id=key.id, prefix=key.prefix, label=key.label, plan=plan,
@@ -140,12 +140,22 @@ def key_usage(unit: TenantUnit, limiter: RateLimiter, *, key_id: int | None = No
 def reset_key_usage(unit: TenantUnit, limiter: RateLimiter, *, key_id: int) -> KeyUsage:
     """Give a key its full allowance of calls and tickets back."""
     _keys(unit, key_id)
-    limiter.reset([calls_bucket(unit.tenant_id, key_id), tickets_bucket(unit.tenant_id, key_id)])
+    window = get_plan(unit).window_seconds
+    limiter.reset([calls_bucket(unit.tenant_id, key_id, window),
+                   tickets_bucket(unit.tenant_id, key_id)])
     return key_usage(unit, limiter, key_id=key_id)[0]
 
 
-def calls_bucket(tenant_id: int, key_id: int) -> str:
-    return f"calls:{tenant_id}:{key_id}"
+def calls_bucket(tenant_id: int, key_id: int, window_seconds: int) -> str:
+    """The counter of a key's calls under a window of ``window_seconds``.
+
+    The window is in the name, so a plan that changes the window starts a
+    counter of its own while the old one runs out by itself: two workers that
+    briefly disagree on the plan (each caches it for a few seconds) never
+    erase each other's counts. A plan that changes only the number of calls
+    keeps the count: the calls already made count against the new limit.
+    """
+    return f"calls:{tenant_id}:{key_id}:{window_seconds}s"
 
 
 def tickets_bucket(tenant_id: int, key_id: int) -> str:
