@@ -26,6 +26,7 @@ from supportdesk.ratelimit.buckets import (
     take,
 )
 from supportdesk.ratelimit.limiter import LimiterUnavailable, RateLimiter
+from supportdesk.ratelimit.service import address_bucket
 from supportdesk.ratelimit.stores import (
     BucketStore,
     LocalStore,
@@ -426,3 +427,18 @@ def test_the_redis_script_mirrors_the_python(
         assert mirror_redis.window(name) == memory.windows.get(name)
         assert mirror_redis.look(name, limit, 3, now) == memory.look(name, limit, 3, now)
     mirror_redis.reset([name])
+
+
+@pytest.mark.parametrize(("address", "bucket"), [
+    ("203.0.113.9", "auth:203.0.113.9"),
+    ("2001:db8:1:2:aaaa::1", "auth:2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "auth:2001:db8:1:2::/64"),
+    ("2001:db8:1:3::1", "auth:2001:db8:1:3::/64"),
+    ("::ffff:203.0.113.9", "auth:203.0.113.9"),
+    ("testclient", "auth:testclient"),
+    ("unknown", "auth:unknown"),
+])
+def test_failed_keys_are_counted_per_ipv4_address_and_per_ipv6_network(
+    address: str, bucket: str
+) -> None:
+    assert address_bucket(address) == bucket

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -163,5 +164,19 @@ def tickets_bucket(tenant_id: int, key_id: int) -> str:
 
 
 def address_bucket(address: str) -> str:
-    return f"auth:{address}"
+    """The failed-authentication counter of a client address.
+
+    An IPv6 client is counted by its /64 network: one subscriber or host is
+    usually handed a whole /64, and counting each of its 2**64 addresses
+    apart would let a guesser take a fresh limit with every address.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return f"auth:{address}"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return f"auth:{parsed.ipv4_mapped}"
+        return f"auth:{ipaddress.IPv6Network((parsed, 64), strict=False)}"
+    return f"auth:{parsed}"
 
