@@ -86,6 +86,11 @@ class TenantUnit:
             raise
         self.group.end(self, session, committed=True)
 
+    @property
+    def holds_session(self) -> bool:
+        """Whether closing has work to do: a session not yet committed or closed."""
+        return self._session is not None
+
     def close(self) -> None:
         """End the unit: whatever was not committed is rolled back."""
         session = self._session

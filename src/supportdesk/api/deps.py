@@ -12,7 +12,7 @@ decision is left on ``request.state`` for the header middleware.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Generator, Iterator
+from collections.abc import AsyncIterator, Generator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -146,13 +146,29 @@ async def get_read_unit(
         yield unit
 
 
-def get_write_unit(
+async def get_write_unit(
     database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
     tenant: TenantDep,
-) -> Iterator[TenantUnit]:
-    """A unit for changes: takes the write lock up front on SQLite (or its group's turn)."""
-    yield from open_request_unit(database, settings, clock, storage, tenant, write=True,
-                                 group_commit=True)
+) -> AsyncIterator[TenantUnit]:
+    """A unit for changes: takes the write lock up front on SQLite (or its group's turn).
+
+    Under group commit the unit is opened on the event loop (it takes its
+    session on first use, in the route's thread) and, once committed, closed
+    there too: neither does I/O, and FastAPI would spend a thread-pool hop on
+    each. A unit left holding its session (the route failed) is rolled back
+    in the pool, as is a unit with a session of its own (PostgreSQL).
+    """
+    units = open_request_unit(database, settings, clock, storage, tenant, write=True,
+                              group_commit=True)
+    local = database.group is not None
+    unit = next(units) if local else await run_in_threadpool(next, units)
+    try:
+        yield unit
+    finally:
+        if local and not unit.holds_session:
+            units.close()
+        else:
+            await run_in_threadpool(units.close)
 
 
 async def get_replica_read_unit(

@@ -33,7 +33,8 @@ _ALLOCATE = text(
 def allocate(session: Session, name: str, count: int = 1) -> int:
     """Reserve ``count`` consecutive values of counter ``name``; return the first."""
     tenant_id = current_tenant(session)
-    last = session.execute(
+    # On the connection: a plain statement needs none of the session's ORM handling.
+    last = session.connection().execute(
         _ALLOCATE, {"tenant_id": tenant_id, "name": name, "count": count}
     ).scalar_one()
     return int(last) - count + 1

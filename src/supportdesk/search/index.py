@@ -22,7 +22,7 @@ from supportdesk.companies.models import Company
 from supportdesk.contacts.models import Contact
 from supportdesk.search.documents import TicketSource, build_document, tokens, word_fields
 from supportdesk.search.models import NUMBER_BITS, SEARCH_TABLE, SECTIONS
-from supportdesk.tickets.models import Conversation, Ticket
+from supportdesk.tickets.models import Conversation, Ticket, TicketFields
 from supportdesk.unit import TenantUnit
 
 CHUNK = 500
@@ -165,7 +165,7 @@ def index_ticket(unit: TenantUnit, number: int) -> None:
     reindex_tickets(unit.session, unit.tenant_id, [number], unit.catalog.custom_fields)
 
 
-def index_new_ticket(unit: TenantUnit, ticket: Ticket, *, contact_name: str,
+def index_new_ticket(unit: TenantUnit, ticket: TicketFields, *, contact_name: str,
                      contact_email: str, company_name: str | None,
                      attachment_names: Sequence[str] = ()) -> None:
     """Index a ticket created in the unit's transaction from what its creator holds.

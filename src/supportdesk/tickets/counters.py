@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from supportdesk.db.base import table_of
 from supportdesk.db.scoping import current_tenant, run_scoped, tenant_criterion
 from supportdesk.tickets.filters import ID_KEYS, Resolved, key_column
-from supportdesk.tickets.models import Ticket, TicketCount
+from supportdesk.tickets.models import Ticket, TicketCount, TicketFields
 
 TOTAL = "all"
 UNSET_VALUE = -1
@@ -61,12 +61,12 @@ def points(values: Mapping[str, Any]) -> list[Point]:
     return found
 
 
-def snapshot(ticket: Ticket) -> dict[str, Any]:
+def snapshot(ticket: TicketFields) -> dict[str, Any]:
     """The counted attributes of ``ticket`` now (taken before an update changes them)."""
     return {attribute: getattr(ticket, attribute) for attribute in ATTRIBUTES.values()}
 
 
-def ticket_added(session: Session, ticket: Ticket) -> None:
+def ticket_added(session: Session, ticket: TicketFields) -> None:
     """Count a newly created ticket."""
     _apply(session, Counter(points(snapshot(ticket))))
 
@@ -157,4 +157,5 @@ def _apply(session: Session, deltas: Mapping[Point, int]) -> None:
         for (dimension, value), delta in sorted(deltas.items()) if delta
     ]
     if changes:
-        session.execute(_UPSERT, changes)
+        # On the connection: a plain statement needs none of the session's ORM handling.
+        session.connection().execute(_UPSERT, changes)

@@ -167,14 +167,14 @@ def ticket_written(session: Session, catalog: Catalog, number: int,
     tenant_id = current_tenant(session)
     removed = sorted(old - new)
     if removed:
-        session.execute(_DELETE, [
+        session.connection().execute(_DELETE, [
             {"tenant_id": tenant_id, "field_id": field_id, "value": value,
              "ticket_number": number}
             for field_id, value in removed
         ])
     added = sorted(new - old)
     if added:
-        session.execute(_INSERT, [
+        session.connection().execute(_INSERT, [
             {"tenant_id": tenant_id, "field_id": field_id, "value": value,
              "ticket_number": number}
             for field_id, value in added
@@ -225,4 +225,4 @@ def _apply(session: Session, tenant_id: int, deltas: Mapping[Entry, int]) -> Non
         for (field_id, value), delta in sorted(deltas.items()) if delta
     ]
     if changes:
-        session.execute(_UPSERT, changes)
+        session.connection().execute(_UPSERT, changes)

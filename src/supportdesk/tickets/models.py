@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -161,6 +161,43 @@ class TicketFields(Protocol):
     def watchers(self) -> list[str]: ...
     @property
     def share_to(self) -> list[str]: ...
+
+
+class TicketRecord(NamedTuple):
+    """Every column of a ticket but its tenant, as written: a ticket a Core insert creates.
+
+    Satisfies ``TicketFields``; ``tests/unit/test_ticket_record.py`` checks
+    that the fields are the table's columns, in order.
+    """
+
+    number: int
+    subject: str
+    description_html: str | None
+    description_text: str | None
+    status_id: int
+    priority: int
+    type_id: int | None
+    group_id: int | None
+    category_id: int | None
+    subcategory_id: int | None
+    assignee_id: int | None
+    contact_id: int
+    company_id: int | None
+    sla_policy_id: int | None
+    source: int
+    form_name: str | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    due_at: datetime | None
+    first_response_at: datetime | None
+    first_assigned_at: datetime | None
+    completed_within_sla: bool | None
+    conversation_count: int
+    custom_fields: dict[str, Any]
+    watchers: list[str]
+    share_to: list[str]
 
 
 class Conversation(TenantOwned, Base):
