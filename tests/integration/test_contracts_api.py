@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -530,19 +530,56 @@ def test_isolation(catalogue: TestClient, other_tenant: TenantFixture) -> None:
     assert response.json() == bad_request("company: no company named 'Contoso' exists")
 
 
-def test_demo_sample_data_has_time_and_a_contract(client: TestClient, tenant: TenantFixture,
-                                                  clock: FixedClock) -> None:
-    generate_sample_data(tenant.database, tenant.settings, tenant.subdomain, tickets=40,
-                         clock=clock)
+def test_demo_sample_data_has_time_and_a_contract_running_now(
+        client: TestClient, tenant: TenantFixture, clock: FixedClock) -> None:
+    """Today is 2026-01-05: the demo contract began in October and ends in September;
+    the time was logged on its company's latest tickets, 10 minutes after each piece
+    of work ended, so none of it is late."""
+    generate_sample_data(tenant.database, tenant.settings, tenant.subdomain, clock=clock)
     entries = client.get("/apis/v3/time_entries").json()
     assert entries["count"] == 6
-    body = client.get("/apis/v3/contracts").json()
+    assert [(e["ticket_number"], e["start_time"], e["time_spent_in_minutes"], e["billable"],
+             e["created_time"]) for e in entries["content"]] == [
+        (284, "2025-11-26 09:20:34", 15, 1, "2025-11-26 09:45:34"),
+        (287, "2025-12-02 21:39:34", 30, 1, "2025-12-02 22:19:34"),
+        (292, "2025-12-15 10:11:38", 45, 0, "2025-12-15 11:06:38"),
+        (295, "2025-12-22 13:08:48", 60, 1, "2025-12-22 14:18:48"),
+        (297, "2025-12-27 20:57:01", 75, 1, "2025-12-27 22:22:01"),
+        (298, "2025-12-29 17:54:21", 90, 0, "2025-12-29 19:34:21"),
+    ]
+    for item in entries["content"]:
+        started = datetime.strptime(item["start_time"], "%Y-%m-%d %H:%M:%S")
+        ended = started + timedelta(minutes=item["time_spent_in_minutes"])
+        assert item["created_time"] == item["updated_time"] == \
+            (ended + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S")
+        ticket = client.get("/apis/v3/tickets/details",
+                            params={"ticket_number": str(item["ticket_number"])}).json()
+        assert ticket["company_name"] == "Relecloud Software"
+    body = client.get("/apis/v3/contracts", params={
+        "include_expired_contracts": "0", "include_upcoming_contracts": "0"}).json()
     assert body["count"] == 1
     (contract,) = body["contracts"]
-    assert (contract["name"], contract["reference_number"], contract["contract_type"]) == \
-        ("Priority support", "DEMO-1", 2)
-    billable = client.get("/apis/v3/time_entries", params={
-        "company_name": contract["company"], "billable": "1"}).json()["content"]
-    assert billable
-    # The sample minutes are multiples of 15 already, and all fall within the contract.
-    assert contract["contract_used_mins"] == sum(e["time_spent_in_minutes"] for e in billable)
+    assert {k: contract[k] for k in (
+        "name", "reference_number", "company", "start_date", "end_date", "is_active",
+        "contract_type", "bill_cycle", "contract_hours", "min_increment",
+        "rollover_unused_hours", "rollover_type", "rollover_value", "contract_used_mins",
+        "total_available_mins", "total_rollover_mins", "extra_used_mins")} == {
+        "name": "Priority support", "reference_number": "DEMO-1",
+        "company": "Relecloud Software", "start_date": "2025-10-01",
+        "end_date": "2026-09-30", "is_active": True, "contract_type": 2, "bill_cycle": 1,
+        "contract_hours": 10, "min_increment": 15, "rollover_unused_hours": 1,
+        "rollover_type": 1, "rollover_value": 2,
+        # Billable: 15 in November, 30 + 60 + 75 in December (multiples of 15 already).
+        "contract_used_mins": 180,
+        # January's own 600, plus November's unused 585 and December's 435 (October's
+        # 600 expired after December).
+        "total_available_mins": 1620, "total_rollover_mins": 6420, "extra_used_mins": 0,
+    }
+    assert contract["usage_hours"][:4] == [
+        usage_row(2025, 10, 600, 0),
+        usage_row(2025, 11, 600, 15, rollover=600),
+        usage_row(2025, 12, 600, 165, rollover=1185),
+        usage_row(2026, 1, 600, 0, rollover=1020),
+    ]
+    assert len(contract["usage_hours"]) == 12
+    assert [row["lateEntryMins"] for row in contract["usage_hours"]] == [0] * 12
