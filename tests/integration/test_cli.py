@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,16 @@ from typer.testing import CliRunner
 
 from supportdesk.catalog.snapshot import clear_cache
 from supportdesk.cli import app
+from supportdesk.clock import system_clock
 from supportdesk.config import get_settings
 from supportdesk.contacts.models import Contact
+from supportdesk.contracts.models import Contract
+from supportdesk.contracts.usage import month_index
 from supportdesk.db.session import Database
 from supportdesk.errors import Unauthorized
 from supportdesk.tenancy.service import authenticate, get_tenant
 from supportdesk.tickets.models import Conversation, Ticket
+from supportdesk.timetracking.models import TimeEntry
 
 KEY = re.compile(r"^sd_[A-Za-z0-9_-]{43}$")
 
@@ -97,6 +102,29 @@ def test_tenant_create_demo_prints_a_working_key_and_urls(
         assert session.scalar(select(func.sum(Ticket.conversation_count))) == conversations
     assert f"Sample data: 300 tickets, {conversations} conversations, 40 contacts" \
         in result.stdout
+
+
+def test_tenant_create_demo_dates_its_contract_and_time_by_the_real_clock(
+    migrated: Database, runner: CliRunner
+) -> None:
+    before = system_clock.now()
+    assert runner.invoke(app, ["tenant", "create", "acme", "--demo"]).exit_code == 0
+    after = system_clock.now()
+    with migrated.session() as session:
+        tenant_id = get_tenant(session, "acme").id
+    with migrated.session(tenant_id=tenant_id) as session:
+        (starts_at, ends_at), = session.execute(select(Contract.starts_at, Contract.ends_at))
+        entries = session.execute(
+            select(TimeEntry.started_at, TimeEntry.minutes, TimeEntry.created_at)).all()
+    # Twelve calendar months: the three before this one, this one, the eight after.
+    assert (starts_at.day, ends_at.day) == (1, 1)
+    assert month_index(ends_at) - month_index(starts_at) == 12
+    assert month_index(starts_at) in {month_index(before) - 3, month_index(after) - 3}
+    assert len(entries) == 6
+    for started_at, minutes, created_at in entries:
+        assert starts_at <= started_at
+        assert created_at - started_at == timedelta(minutes=minutes + 10)
+        assert created_at < before
 
 
 def test_tenant_list_shows_each_tenant(migrated: Database, runner: CliRunner) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,9 @@ from supportdesk.tenancy.service import issue_key
 from tests.factories import TenantFixture, bad_request, conflict, not_found
 
 ALEX = "alex.morgan@demo.example"
+VENDOR_SCHEMAS: dict[str, Any] = json.loads(
+    (Path(__file__).resolve().parents[1] / "data" / "desk365-openapi-v3.json").read_text()
+)["components"]["schemas"]
 FORBIDDEN = {
     "status": 403, "error": "Forbidden",
     "message": "Accessing the resource you were trying to reach is forbidden: contracts need "
@@ -299,11 +304,84 @@ def test_update_changes_only_what_is_sent(api: TestClient, clock: FixedClock) ->
                         "rollover_value": 3},
         "block_tickets": None,
     }
+    # Switching rollover off leaves the settings not sent as they were.
     response = api.put("/apis/v3/contracts/update", params={"reference_number": "G-1"},
                        json={"block_hours": {"rollover_unused_hours": False}})
     assert response.json()["block_hours"] == {
         "contract_hours": 5, "min_increment": 15, "rollover_unused_hours": False,
+        "rollover_type": 1, "rollover_value": 3}
+    response = api.put("/apis/v3/contracts/update", params={"reference_number": "G-1"},
+                       json={"block_hours": {"rollover_type": None, "rollover_value": None}})
+    assert response.json()["block_hours"] == {
+        "contract_hours": 5, "min_increment": 15, "rollover_unused_hours": False,
         "rollover_type": None, "rollover_value": None}
+    response = api.put("/apis/v3/contracts/update", params={"reference_number": "G-1"},
+                       json={"block_hours": {"rollover_unused_hours": True}})
+    assert response.json() == bad_request(
+        "block_hours.rollover_value (months) is required when rollover_unused_hours is true")
+
+
+def test_rollover_settings_are_echoed_with_rollover_off_and_not_used(
+        worked: TestClient) -> None:
+    created = create(worked, name="Off", reference_number="OFF-1", block_hours={
+        "contract_hours": 1, "min_increment": 15, "rollover_unused_hours": False,
+        "rollover_type": 1, "rollover_value": 5})
+    assert created["block_hours"] == {
+        "contract_hours": 1, "min_increment": 15, "rollover_unused_hours": False,
+        "rollover_type": 1, "rollover_value": 5}
+    create(worked, name="Plain", reference_number="PLAIN-1",
+           block_hours={"contract_hours": 1, "min_increment": 15})
+    off = details(worked, contract_name="Off")
+    plain = details(worked, contract_name="Plain")
+    assert (off["rollover_unused_hours"], off["rollover_type"], off["rollover_value"]) == \
+        (0, 1, 5)
+    assert (plain["rollover_unused_hours"], plain["rollover_type"],
+            plain["rollover_value"]) == (0, None, None)
+    # The usage is that of the same contract without the settings: nothing rolls over.
+    assert off["usage_hours"] == plain["usage_hours"] == [
+        usage_row(2026, 1, 60, 45, late=15),
+        usage_row(2026, 2, 60, 60, extra=45),
+        usage_row(2026, 3, 60, 0),
+    ]
+    assert off["rollover_details"] == plain["rollover_details"] == []
+    assert (off["contract_used_mins"], off["total_available_mins"],
+            off["total_rollover_mins"], off["extra_used_mins"]) == (150, 0, 0, 45)
+    # Nor does what is left of it roll into the company's next contract.
+    create(worked, name="Next", start_date="2026-04-01", end_date="2026-04-30",
+           block_hours={"contract_hours": 1})
+    assert details(worked, contract_name="Next")["usage_hours"] == \
+        [usage_row(2026, 4, 60, 0)]
+
+
+def _vendor_example(schema: dict[str, Any]) -> dict[str, Any]:
+    """The example object the vendor's document gives for ``schema``, nested blocks too."""
+    example: dict[str, Any] = {}
+    for name, field in schema["properties"].items():
+        if "$ref" in field:
+            example[name] = _vendor_example(
+                VENDOR_SCHEMAS[field["$ref"].rsplit("/", 1)[1]])
+        else:
+            example[name] = field["example"]
+    return example
+
+
+def test_the_vendors_create_example(api: TestClient) -> None:
+    """The document's example sends both blocks; its text says to remove the one the
+    contract_type does not use, so that is a 400 naming both. Without it, the answer
+    echoes the example, rollover settings included though rollover is off."""
+    example = _vendor_example(VENDOR_SCHEMAS["ContractCreateOrUpdateResponseModel"])
+    assert (example["contract_type"], example["block_tickets"]) == (2, {"contract_tickets": 50})
+    response = api.post("/apis/v3/contracts/create", json=example)
+    assert (response.status_code, response.json()) == (400, bad_request(
+        "block_tickets is only for contract_type 3 (block tickets); contract_type 2 (block "
+        "hours) takes block_hours alone: remove block_tickets from the request"))
+    del example["block_tickets"]
+    response = api.post("/apis/v3/contracts/create", json=example)
+    assert response.status_code == 200, response.text
+    assert response.json() == {**example, "sla": "Standard SLA", "block_tickets": None}
+    assert response.json()["block_hours"] == {
+        "contract_hours": 600, "min_increment": 15, "rollover_unused_hours": False,
+        "rollover_type": 1, "rollover_value": 5}
 
 
 def test_same_names_need_the_reference_number(api: TestClient) -> None:
@@ -366,8 +444,11 @@ BASE = {"name": "C", "company": "Contoso", "start_date": "2026-01-01",
     ({"bill_cycle": None}, "bill_cycle is required: 1 (monthly) or 2 (contract length)"),
     ({"block_hours": None}, "block_hours.contract_hours is required for contract_type 2"),
     ({"block_tickets": {"contract_tickets": 1}},
-     "block_tickets is only for contract_type 3; send block_hours"),
-    ({"contract_type": 3}, "block_hours is only for contract_type 2; send block_tickets"),
+     "block_tickets is only for contract_type 3 (block tickets); contract_type 2 (block "
+     "hours) takes block_hours alone: remove block_tickets from the request"),
+    ({"contract_type": 3},
+     "block_hours is only for contract_type 2 (block hours); contract_type 3 (block "
+     "tickets) takes block_tickets alone: remove block_hours from the request"),
     ({"block_hours": {"contract_hours": 1, "rollover_unused_hours": True}},
      "block_hours.rollover_value (months) is required when rollover_unused_hours is true"),
     ({"block_hours": {"contract_hours": 1, "rollover_type": 2}},
@@ -396,7 +477,8 @@ def test_update_refusals(api: TestClient) -> None:
         ({"end_date": "2025-01-01"}, "end_date must not be before start_date"),
         ({"name": None}, "name cannot be null"),
         ({"block_tickets": {"contract_tickets": 3}},
-         "block_tickets is only for contract_type 3 (block tickets)"),
+         "block_tickets is only for contract_type 3 (block tickets); contract_type 2 "
+         "(block hours) takes block_hours alone"),
     ]:
         response = api.put("/apis/v3/contracts/update", params={"contract_name": "Gold"},
                            json=body)
@@ -530,19 +612,56 @@ def test_isolation(catalogue: TestClient, other_tenant: TenantFixture) -> None:
     assert response.json() == bad_request("company: no company named 'Contoso' exists")
 
 
-def test_demo_sample_data_has_time_and_a_contract(client: TestClient, tenant: TenantFixture,
-                                                  clock: FixedClock) -> None:
-    generate_sample_data(tenant.database, tenant.settings, tenant.subdomain, tickets=40,
-                         clock=clock)
+def test_demo_sample_data_has_time_and_a_contract_running_now(
+        client: TestClient, tenant: TenantFixture, clock: FixedClock) -> None:
+    """Today is 2026-01-05: the demo contract began in October and ends in September;
+    the time was logged on its company's latest tickets, 10 minutes after each piece
+    of work ended, so none of it is late."""
+    generate_sample_data(tenant.database, tenant.settings, tenant.subdomain, clock=clock)
     entries = client.get("/apis/v3/time_entries").json()
     assert entries["count"] == 6
-    body = client.get("/apis/v3/contracts").json()
+    assert [(e["ticket_number"], e["start_time"], e["time_spent_in_minutes"], e["billable"],
+             e["created_time"]) for e in entries["content"]] == [
+        (284, "2025-11-26 09:20:34", 15, 1, "2025-11-26 09:45:34"),
+        (287, "2025-12-02 21:39:34", 30, 1, "2025-12-02 22:19:34"),
+        (292, "2025-12-15 10:11:38", 45, 0, "2025-12-15 11:06:38"),
+        (295, "2025-12-22 13:08:48", 60, 1, "2025-12-22 14:18:48"),
+        (297, "2025-12-27 20:57:01", 75, 1, "2025-12-27 22:22:01"),
+        (298, "2025-12-29 17:54:21", 90, 0, "2025-12-29 19:34:21"),
+    ]
+    for item in entries["content"]:
+        started = datetime.strptime(item["start_time"], "%Y-%m-%d %H:%M:%S")
+        ended = started + timedelta(minutes=item["time_spent_in_minutes"])
+        assert item["created_time"] == item["updated_time"] == \
+            (ended + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S")
+        ticket = client.get("/apis/v3/tickets/details",
+                            params={"ticket_number": str(item["ticket_number"])}).json()
+        assert ticket["company_name"] == "Relecloud Software"
+    body = client.get("/apis/v3/contracts", params={
+        "include_expired_contracts": "0", "include_upcoming_contracts": "0"}).json()
     assert body["count"] == 1
     (contract,) = body["contracts"]
-    assert (contract["name"], contract["reference_number"], contract["contract_type"]) == \
-        ("Priority support", "DEMO-1", 2)
-    billable = client.get("/apis/v3/time_entries", params={
-        "company_name": contract["company"], "billable": "1"}).json()["content"]
-    assert billable
-    # The sample minutes are multiples of 15 already, and all fall within the contract.
-    assert contract["contract_used_mins"] == sum(e["time_spent_in_minutes"] for e in billable)
+    assert {k: contract[k] for k in (
+        "name", "reference_number", "company", "start_date", "end_date", "is_active",
+        "contract_type", "bill_cycle", "contract_hours", "min_increment",
+        "rollover_unused_hours", "rollover_type", "rollover_value", "contract_used_mins",
+        "total_available_mins", "total_rollover_mins", "extra_used_mins")} == {
+        "name": "Priority support", "reference_number": "DEMO-1",
+        "company": "Relecloud Software", "start_date": "2025-10-01",
+        "end_date": "2026-09-30", "is_active": True, "contract_type": 2, "bill_cycle": 1,
+        "contract_hours": 10, "min_increment": 15, "rollover_unused_hours": 1,
+        "rollover_type": 1, "rollover_value": 2,
+        # Billable: 15 in November, 30 + 60 + 75 in December (multiples of 15 already).
+        "contract_used_mins": 180,
+        # January's own 600, plus November's unused 585 and December's 435 (October's
+        # 600 expired after December).
+        "total_available_mins": 1620, "total_rollover_mins": 6420, "extra_used_mins": 0,
+    }
+    assert contract["usage_hours"][:4] == [
+        usage_row(2025, 10, 600, 0),
+        usage_row(2025, 11, 600, 15, rollover=600),
+        usage_row(2025, 12, 600, 165, rollover=1185),
+        usage_row(2026, 1, 600, 0, rollover=1020),
+    ]
+    assert len(contract["usage_hours"]) == 12
+    assert [row["lateEntryMins"] for row in contract["usage_hours"]] == [0] * 12

@@ -1,13 +1,17 @@
-"""Swagger UI at /apis/api-docs.html, its local assets, and the OpenAPI document."""
+"""Swagger UI at /apis/api-docs.html, its local assets, the OpenAPI document, and README's
+admin endpoint table."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 NOT_FOUND = {
@@ -243,3 +247,70 @@ def test_no_operation_documents_422_since_invalid_input_is_400(app_client: TestC
     assert "422" not in statuses
     assert "400" in statuses
     assert "HTTPValidationError" not in document["components"]["schemas"]
+
+
+# --- README's admin endpoint table --------------------------------------------------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+ADMIN_PREFIX = "/apis/admin/"
+ADMIN_TABLE_HEADER = "| Method | Path (under `/apis/admin/`) | What it does |"
+ROUTE_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def admin_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every operation the app serves under /apis/admin/."""
+    found: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(app.routes):
+        path = route.path or ""
+        if path.startswith(ADMIN_PREFIX):
+            found |= {(method, path) for method in (route.methods or set()) & ROUTE_METHODS}
+    return found
+
+
+def admin_table_problems(readme: str, routes: set[tuple[str, str]]) -> list[str]:
+    """How the README's admin table (one operation a row) and the served routes differ."""
+    lines = readme.splitlines()
+    if lines.count(ADMIN_TABLE_HEADER) != 1:
+        return [f"README needs exactly one table headed {ADMIN_TABLE_HEADER!r}"]
+    start = lines.index(ADMIN_TABLE_HEADER) + 2  # past the header and the |---| line
+    listed: list[tuple[str, str]] = []
+    problems: list[str] = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        method, path, what = (cell.strip() for cell in line.strip().strip("|").split("|", 2))
+        match = re.fullmatch(r"`([^`]+)`", path)
+        if match is None or not what:
+            problems.append(f"malformed row: {line}")
+            continue
+        listed.append((method, ADMIN_PREFIX + match[1]))
+    problems += [f"listed twice: {m} {p}" for m, p in sorted(
+        {row for row in listed if listed.count(row) > 1})]
+    problems += [f"not served: {m} {p}" for m, p in sorted(set(listed) - routes)]
+    problems += [f"not listed: {m} {p}" for m, p in sorted(routes - set(listed))]
+    return problems
+
+
+def test_readme_admin_table_lists_every_admin_route_and_nothing_else(
+    built_app: FastAPI,
+) -> None:
+    assert admin_table_problems(README.read_text(encoding="utf-8"),
+                                admin_routes(built_app)) == []
+
+
+def test_readme_admin_table_check_reports_each_difference(built_app: FastAPI) -> None:
+    readme = README.read_text(encoding="utf-8")
+    dropped = "| DELETE | `time_entries/{entry_id}` |"
+    (row,) = [line for line in readme.splitlines() if line.startswith(dropped)]
+    changed = readme.replace(row + "\n", "").replace(
+        "| GET | `agents` |", "| GET | `robots` | List robots |\n| GET | `agents` |")
+    changed = changed.replace("| GET | `api_keys` |",
+                              "| GET | `api_keys` | Again |\n| GET | `api_keys` |")
+    assert admin_table_problems(changed, admin_routes(built_app)) == [
+        "listed twice: GET /apis/admin/api_keys",
+        "not served: GET /apis/admin/robots",
+        "not listed: DELETE /apis/admin/time_entries/{entry_id}",
+    ]
+    assert admin_table_problems(readme.replace(ADMIN_TABLE_HEADER, "| Method |"),
+                                admin_routes(built_app)) == [
+        f"README needs exactly one table headed {ADMIN_TABLE_HEADER!r}"]

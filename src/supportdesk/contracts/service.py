@@ -51,6 +51,7 @@ from supportdesk.unit import TenantUnit
 PAGE_SIZE = 30
 BLOCK_HOURS, BLOCK_TICKETS = 2, 3
 CONTRACT_TYPES = (BLOCK_HOURS, BLOCK_TICKETS)
+CONTRACT_TYPE_NAMES = {BLOCK_HOURS: "block hours", BLOCK_TICKETS: "block tickets"}
 MONTHLY, CONTRACT_LENGTH = 1, 2
 BILL_CYCLES = (MONTHLY, CONTRACT_LENGTH)
 ROLLOVER_MONTHLY = 1
@@ -140,13 +141,15 @@ def create_contract(unit: TenantUnit, *, data: ContractCreate) -> ContractRead:
     )
     if contract_type == BLOCK_HOURS:
         if data.block_tickets is not None:
-            raise BadRequest("block_tickets is only for contract_type 3; send block_hours")
+            raise BadRequest(_other_block("block_tickets", contract_type)
+                             + ": remove block_tickets from the request")
         if data.block_hours is None or data.block_hours.contract_hours is None:
             raise BadRequest("block_hours.contract_hours is required for contract_type 2")
         _apply_block_hours(contract, data.block_hours)
     else:
         if data.block_hours is not None:
-            raise BadRequest("block_hours is only for contract_type 2; send block_tickets")
+            raise BadRequest(_other_block("block_hours", contract_type)
+                             + ": remove block_hours from the request")
         if data.block_tickets is None or data.block_tickets.contract_tickets is None:
             raise BadRequest("block_tickets.contract_tickets is required for contract_type 3")
         contract.contract_tickets = data.block_tickets.contract_tickets
@@ -181,11 +184,11 @@ def update_contract(unit: TenantUnit, *, name: str | None, reference_number: str
         contract.sla_policy_id = _sla_id(unit, changes.sla)
     if changes.block_hours is not None:
         if contract.contract_type != BLOCK_HOURS:
-            raise BadRequest("block_hours is only for contract_type 2 (block hours)")
+            raise BadRequest(_other_block("block_hours", contract.contract_type))
         _apply_block_hours(contract, changes.block_hours)
     if changes.block_tickets is not None:
         if contract.contract_type != BLOCK_TICKETS:
-            raise BadRequest("block_tickets is only for contract_type 3 (block tickets)")
+            raise BadRequest(_other_block("block_tickets", contract.contract_type))
         if changes.block_tickets.contract_tickets is not None:
             contract.contract_tickets = changes.block_tickets.contract_tickets
     contract.updated_at = unit.clock.now()
@@ -249,7 +252,25 @@ def _find(unit: TenantUnit, name: str | None, reference_number: str | None) -> C
     return matches[0]
 
 
+def _other_block(block: str, contract_type: int) -> str:
+    """Why ``block`` does not fit a contract of ``contract_type`` (the other type's block).
+
+    The vendor document says to send only the block of the contract's type and
+    remove the other from the request body, so it is refused rather than ignored.
+    """
+    own = BLOCK_HOURS if block == "block_hours" else BLOCK_TICKETS
+    return (f"{block} is only for contract_type {own} ({CONTRACT_TYPE_NAMES[own]}); "
+            f"contract_type {contract_type} ({CONTRACT_TYPE_NAMES[contract_type]}) takes "
+            f"{'block_tickets' if own == BLOCK_HOURS else 'block_hours'} alone")
+
+
 def _apply_block_hours(contract: Contract, block: BlockHoursUpdate) -> None:
+    """Apply the block-hours fields sent; the rollover settings are kept as sent.
+
+    Desk365 echoes ``rollover_type`` and ``rollover_value`` as given even with
+    ``rollover_unused_hours`` false, so they are stored (and shown) whatever
+    the switch says; usage reads them only while rollover is on.
+    """
     present = block.model_fields_set
     if block.contract_hours is not None:
         contract.contract_hours = block.contract_hours
@@ -257,22 +278,21 @@ def _apply_block_hours(contract: Contract, block: BlockHoursUpdate) -> None:
         raise BadRequest("block_hours.contract_hours cannot be null")
     if "min_increment" in present:
         contract.min_increment = block.min_increment or None
-    if "rollover_type" in present and block.rollover_type is not None \
-            and block.rollover_type != ROLLOVER_MONTHLY:
-        raise BadRequest(f"block_hours.rollover_type must be 1 (monthly), got "
-                         f"{block.rollover_type}")
+    if "rollover_type" in present:
+        if block.rollover_type is not None and block.rollover_type != ROLLOVER_MONTHLY:
+            raise BadRequest(f"block_hours.rollover_type must be 1 (monthly), got "
+                             f"{block.rollover_type}")
+        contract.rollover_type = block.rollover_type
     if "rollover_value" in present:
         contract.rollover_value = block.rollover_value
     if block.rollover_unused_hours is not None:
         contract.rollover_unused_hours = block.rollover_unused_hours
     if contract.rollover_unused_hours:
+        # Monthly is the only kind there is: rollover on means monthly.
         contract.rollover_type = ROLLOVER_MONTHLY
         if contract.rollover_value is None:
             raise BadRequest("block_hours.rollover_value (months) is required when "
                              "rollover_unused_hours is true")
-    else:
-        contract.rollover_type = None
-        contract.rollover_value = None
 
 
 def _save(unit: TenantUnit, contract: Contract) -> ContractRead:

@@ -51,9 +51,14 @@ def get_time_entry(unit: TenantUnit, *, entry_id: int) -> TimeEntryRead:
     return _read(unit, _require(unit, entry_id))
 
 
-def create_time_entry(unit: TenantUnit, *, data: TimeEntryCreate) -> TimeEntryRead:
-    """Record time an agent spent on a ticket; the start defaults to now."""
-    now = unit.clock.now()
+def create_time_entry(unit: TenantUnit, *, data: TimeEntryCreate,
+                      recorded_at: datetime | None = None) -> TimeEntryRead:
+    """Record time an agent spent on a ticket; the start defaults to now.
+
+    ``recorded_at`` is when the entry was written down (its created and
+    updated time): now by default; imports and sample data pass the past.
+    """
+    now = recorded_at or unit.clock.now()
     entry = TimeEntry(
         id=next_id(unit.session, "time_entries"),
         ticket_number=_ticket_number(unit, data.ticket_number),

@@ -114,7 +114,9 @@ def get_contract_details(
 
 @router.post(
     "/contracts/create", operation_id="CreateContract", summary="Create a contract",
-    description="Send block_hours for contract_type 2, block_tickets for 3. " + CODES,
+    description="Send block_hours for contract_type 2, block_tickets for 3, never both (the "
+    "other block is 400). rollover_type and rollover_value are kept and echoed as sent even "
+    "with rollover_unused_hours false; usage uses them only while it is true. " + CODES,
     responses={**_ok("Successfully created contract", CONTRACT_EXAMPLE), **WRITE_ERRORS},
 )
 def post_contract(unit: WriteUnit, body: ContractCreate) -> Response:
