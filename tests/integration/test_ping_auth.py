@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import psycopg
 from fastapi.testclient import TestClient
 
 from supportdesk.api.v3.routes.ping import PING_TEXT
-from supportdesk.tenancy.service import list_keys, revoke_key
+from supportdesk.tenancy.service import authenticate_on, list_keys, revoke_key
 from tests.factories import TenantFixture
 
 UNAUTHORIZED = {
@@ -90,3 +91,26 @@ def test_wrong_method_is_405_with_the_error_body(client: TestClient) -> None:
     body = response.json()
     assert body == {"status": 405, "error": "Method Not Allowed",
                     "message": "The method is not allowed for the requested resource"}
+
+
+def test_the_key_lookup_finds_the_tenant_outside_any_transaction(
+    tenant: TenantFixture,
+) -> None:
+    """On PostgreSQL the request path's lookup runs in autocommit: no BEGIN and
+    ROLLBACK round trips around its one statement. SQLite keeps its plain connection."""
+    database = tenant.database
+    with database.lookup() as connection:
+        context = authenticate_on(connection, secret=tenant.key, subdomain="acme")
+        raw = connection.connection.dbapi_connection
+        if database.dialect == "postgresql":
+            assert raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        else:
+            assert raw.in_transaction is True
+    assert (context.tenant_id, context.subdomain, context.api_key_id) == (
+        tenant.tenant_id, "acme", 1)
+    # The connection went back to the pool in its usual mode: transactions on
+    # PostgreSQL, SQLite's left to db.engine's BEGIN hook (no implicit ones).
+    if database.dialect == "postgresql":
+        assert raw.autocommit is False
+    else:
+        assert raw.isolation_level is None

@@ -40,7 +40,7 @@ from supportdesk.ratelimit.service import (
     epoch_seconds,
     load_plan,
 )
-from supportdesk.tenancy.service import TenantContext, authenticate, subdomain_from_host
+from supportdesk.tenancy.service import TenantContext, authenticate_on, subdomain_from_host
 
 FREE_PATHS = frozenset({"/apis/v3/ping"})
 SEARCH_PATHS = frozenset({"/apis/v3/tickets/search"})
@@ -112,8 +112,8 @@ def admit(
             state["rate_limit"] = blocked
             raise refusal(blocked, BLOCKED_MESSAGE)
     try:
-        with database.session() as session:
-            context = authenticate(session, secret=authorization, subdomain=subdomain)
+        with database.lookup() as connection:
+            context = authenticate_on(connection, secret=authorization, subdomain=subdomain)
     except Unauthorized:
         if guarded:
             assert limiter.address_limit is not None

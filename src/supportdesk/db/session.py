@@ -76,6 +76,21 @@ class Database:
         finally:
             session.close()
 
+    @contextmanager
+    def lookup(self) -> Iterator[Connection]:
+        """A connection for one global read that needs no transaction (the key lookup).
+
+        On PostgreSQL it runs in autocommit: no ``BEGIN`` and ``ROLLBACK``
+        round trips around a single statement. SQLite's transactions are the
+        library's own calls, and its connections must keep the transaction
+        control ``db.engine`` gives them, so there it is a plain connection.
+        """
+        with self.engine.connect() as connection:
+            if self.dialect == "postgresql":
+                yield connection.execution_options(isolation_level="AUTOCOMMIT")
+            else:
+                yield connection
+
     def enable_group_commit(self, max_batch: int) -> None:
         """Let request write units share transactions (SQLite only; 0 turns it off)."""
         if self.group is not None:

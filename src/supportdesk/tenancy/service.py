@@ -8,7 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from supportdesk.clock import Clock, system_clock
@@ -163,11 +163,17 @@ def authenticate(session: Session, *, secret: str | None, subdomain: str | None)
     difference. The lookup is the one global (unscoped) query by design: the
     tenant is what it finds out.
     """
+    return authenticate_on(session.connection(), secret=secret, subdomain=subdomain)
+
+
+def authenticate_on(connection: Connection, *, secret: str | None, subdomain: str | None
+                    ) -> TenantContext:
+    """``authenticate`` on a connection: the request path runs it outside a transaction."""
     if not secret:
         raise Unauthorized("the Authorization header with your API key is missing")
     secret = secret.strip()
     digest = hash_key(secret)
-    row = session.connection().execute(_KEY_LOOKUP, {"digest": digest}).one_or_none()
+    row = connection.execute(_KEY_LOOKUP, {"digest": digest}).one_or_none()
     if (
         row is None
         or not hmac.compare_digest(row.key_hash, digest)
