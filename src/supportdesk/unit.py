@@ -86,6 +86,21 @@ class TenantUnit:
             raise
         self.group.end(self, session, committed=True)
 
+    def end_reads(self) -> None:
+        """End a read unit's transaction once the service has read all it needs.
+
+        Its connection goes back to the pool from the service's own thread,
+        so closing the unit afterwards does no I/O (``api.deps._served``
+        then closes it on the event loop). A later read begins anew.
+        """
+        if self.group is None and self._session is not None:
+            self._session.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether the unit's session holds a transaction (and so a connection)."""
+        return self._session is not None and self._session.in_transaction()
+
     @property
     def holds_session(self) -> bool:
         """Whether closing has work to do: a session not yet committed or closed."""

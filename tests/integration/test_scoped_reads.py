@@ -17,7 +17,10 @@ from supportdesk.db.scoping import run_scoped, tenant_criterion, unscoped_tables
 from supportdesk.db.session import Database
 from supportdesk.seed.bulk import seed_tickets
 from supportdesk.tickets.filters import filter_clauses, parse_filters
+from supportdesk.tickets.listing import TicketQuery, list_tickets
 from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.reads import one_ticket
+from supportdesk.tickets.service import ticket_details
 from tests.factories import TenantFixture
 
 TICKETS = table_of(Ticket)
@@ -90,3 +93,17 @@ def test_orm_reads_bind_the_criterion_of_shared_conditions(tenant: TenantFixture
         conditions = filter_clauses(flt, unit.catalog)
         assert unit.session.scalar(select(func.count()).select_from(Ticket)
                                    .where(*conditions)) == 5
+
+
+def test_the_list_and_details_end_their_read_transaction(tenant: TenantFixture) -> None:
+    """So the request's unit closes with no I/O on the event loop (api.deps._served)."""
+    seed_tickets(tenant.database, subdomain="acme", tickets=3, conversation_share=0.0,
+                 clock=tenant.clock)
+    with tenant.unit(write=False) as unit:
+        page = list_tickets(unit, TicketQuery())
+        assert (page.total, unit.in_transaction) == (3, False)
+        view = ticket_details(unit, 2)
+        assert (view.ticket.number, unit.in_transaction) == (2, False)
+        # A read after that begins anew.
+        assert one_ticket(unit, 1) is not None
+        assert unit.in_transaction is True

@@ -142,7 +142,7 @@ async def get_read_unit(
 ) -> AsyncIterator[TenantUnit]:
     """A unit for reads: a plain transaction, never committed (opened as ``_served`` says)."""
     units = open_request_unit(database, settings, clock, storage, tenant, write=False)
-    async with _served(database, units) as unit:
+    async with _served(database, units, opens_without_io=True) as unit:
         yield unit
 
 
@@ -195,7 +195,7 @@ async def replica_read_unit(database: Database, settings: Settings, clock: Clock
         units = open_request_unit(database, settings, clock, storage, tenant, write=False)
     else:
         units = _replica_units(database, router, settings, clock, storage, tenant=tenant)
-    async with _served(database, units) as unit:
+    async with _served(database, units, opens_without_io=router is None) as unit:
         yield unit
 
 
@@ -216,23 +216,25 @@ def _replica_units(database: Database, router: ReplicaRouter, settings: Settings
 
 
 @asynccontextmanager
-async def _served(database: Database, units: Generator[TenantUnit, None, None]) \
-        -> AsyncIterator[TenantUnit]:
+async def _served(database: Database, units: Generator[TenantUnit, None, None], *,
+                  opens_without_io: bool) -> AsyncIterator[TenantUnit]:
     """The read unit of ``units`` for the length of the request.
 
     On the event loop, not in the thread pool, where opening and closing it
-    do no I/O: opening a plain session touches no connection, and closing a
-    read's SQLite transaction is a call into the library. FastAPI would run a
-    plain generator dependency's two halves in two thread-pool hops, which
-    cost more than that. Where they do I/O (a PostgreSQL rollback is a round
-    trip; a replica's unit reads the catalog first) they go to the pool.
+    do no I/O; FastAPI would run a plain generator dependency's two halves in
+    two thread-pool hops, which cost more than that. Opening a plain
+    session touches no connection (a replica's unit reads the catalog
+    first: the pool). Closing is a call into the library on SQLite, and
+    nothing at all once the service ended its transaction
+    (``TenantUnit.end_reads``); a PostgreSQL transaction still open takes a
+    round trip to roll back: the pool.
     """
     local = database.dialect == "sqlite"
-    unit = next(units) if local else await run_in_threadpool(next, units)
+    unit = next(units) if local or opens_without_io else await run_in_threadpool(next, units)
     try:
         yield unit
     finally:
-        if local:
+        if local or (opens_without_io and not unit.in_transaction):
             units.close()
         else:
             await run_in_threadpool(units.close)

@@ -91,6 +91,7 @@ def list_tickets(unit: TenantUnit, query: TicketQuery) -> TicketPage:
                 for row in found]
     surveys = latest_sent_surveys(unit, [row[0].number for row in rows]) \
         if query.with_surveys else {}
+    unit.end_reads()
     return TicketPage(total=total, rows=rows, surveys=surveys)
 
 

@@ -134,9 +134,10 @@ def ticket_details(unit: TenantUnit, number: int, *, with_survey: bool = False) 
     view = TicketView(ticket=row, contact_email=row.contact_email,
                       contact_name=row.contact_name, company_name=row.company_name,
                       attachments=description_files(unit, number))
-    if not with_survey:
-        return view
-    return replace(view, survey=latest_sent_surveys(unit, [number]).get(number))
+    if with_survey:
+        view = replace(view, survey=latest_sent_surveys(unit, [number]).get(number))
+    unit.end_reads()
+    return view
 
 
 def get_ticket(unit: TenantUnit, number: int, *, for_update: bool = False) -> Ticket:
