@@ -65,6 +65,22 @@ def test_words_match_in_any_order_with_stemming(client: TestClient) -> None:
     assert found(search(client, "printer syncing")) == []
 
 
+def test_accents_are_folded_both_ways(client: TestClient) -> None:
+    accented = create(client, "Café machine leaks", description="Crème brûlée for José",
+                      custom={"cf_Employee ID": "Zoë"})
+    plain = create(client, "Cafe opening hours", description="creme brulee for jose",
+                   custom={"cf_Employee ID": "zoe"})
+    create(client, "Coffee shop", description="nothing else")
+    both = [plain, accented]  # newest first: equal scores
+    for query in ("cafe", "café", "CAFÉ", "Cafè", '"crème brûlée"', '"creme brulee"',
+                  "brul*", "brûl*", "jose josé"):
+        assert found(search(client, query)) == both, query
+    assert found(advanced(client, ("zoë", ["cf_Employee ID"]))) == both
+    assert found(advanced(client, ("ZOE", ["cf_Employee ID"]))) == both
+    assert found(search(client, "cafes")) == both  # folded, then stemmed
+    assert found(search(client, "caffe")) == []
+
+
 def test_include_flags_shape_items_like_the_list(client: TestClient) -> None:
     create(client, "Laptop battery", description="<p>It <b>drains</b></p>",
            custom={"cf_Department": "Sales"})

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import random
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
+from supportdesk.db.migrate import alembic_config, upgrade
+from supportdesk.search.backfill import index_every_ticket
 from supportdesk.search.index import reindex_tickets
 from supportdesk.seed import seed_tickets
 from supportdesk.tickets.models import Ticket
@@ -148,21 +150,76 @@ def test_bulk_seeding_indexes_every_ticket_as_the_services_would(
     assert _index_rows(tenant) == seeded
 
 
-def test_the_migration_backfills_existing_tickets(client: TestClient,
-                                                  tenant: TenantFixture) -> None:
-    for subject in ("Backfill alpha", "Backfill beta"):
+def _some_tickets(client: TestClient) -> None:
+    for subject in ("Backfill alpha", "The café backfill"):
         client.post("/apis/v3/tickets/create", json={
             "email": "b@example.com", "subject": subject,
             "custom_fields": {"cf_Department": "Billing"}})
     client.post("/apis/v3/tickets/add_reply?ticket_number=2", json={"body": "gamma"})
+
+
+def _found(client: TestClient, query: str) -> list[int]:
+    body = client.get(URL, params={"search_query": json.dumps({"query": query})}).json()
+    return [t["ticket_number"] for t in body["tickets"]]
+
+
+def test_the_backfill_indexes_existing_tickets_as_the_services_do(
+        client: TestClient, tenant: TenantFixture) -> None:
+    _some_tickets(client)
     before = _index_rows(tenant)
-    migration = importlib.import_module(
-        "supportdesk.db.migrations.versions.0007_ticket_search")
     with tenant.database.engine.begin() as connection:
         connection.execute(text("DELETE FROM ticket_search"))
     assert _index_rows(tenant) == []
     with tenant.database.engine.begin() as connection:
-        migration._backfill(connection)
+        index_every_ticket(connection)
     assert _index_rows(tenant) == before
-    body = client.get(URL, params={"search_query": '{"query": "backfill gamma billing"}'})
-    assert [t["ticket_number"] for t in body.json()["tickets"]] == [2]
+    assert _found(client, "backfill gamma billing") == [2]
+
+
+def _subject_words(tenant: TenantFixture, number: int) -> str:
+    """Ticket ``number``'s indexed subject: its tsvector (PostgreSQL) or its text (SQLite)."""
+    with tenant.database.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            return str(connection.execute(text(
+                "SELECT subject::text FROM ticket_search "
+                "WHERE tenant_id = :t AND ticket_number = :n"),
+                {"t": tenant.tenant_id, "n": number}).scalar_one())
+        return str(connection.execute(text(
+            "SELECT subject FROM ticket_search WHERE rowid = :r"),
+            {"r": (tenant.tenant_id << 40) | number}).scalar_one())
+
+
+def _configurations(tenant: TenantFixture) -> list[str]:
+    with tenant.database.engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT cfgname FROM pg_ts_config WHERE cfgname LIKE 'supportdesk%'")).scalars())
+
+
+def test_migration_0015_rebuilds_every_document_and_its_downgrade_restores_them(
+        client: TestClient, tenant: TenantFixture, other_tenant: TenantFixture) -> None:
+    _some_tickets(client)
+    other = client.post("/apis/v3/tickets/create", headers={
+        "Host": other_tenant.host, "Authorization": other_tenant.key},
+        json={"email": "x@example.com", "subject": "The café at globex"})
+    assert other.status_code == 200, other.text
+    before = _index_rows(tenant)
+    is_postgres = tenant.database.dialect == "postgresql"
+    engine = tenant.database.engine
+    try:
+        command.downgrade(alembic_config(engine), "0014")
+        if is_postgres:
+            # 0007 to 0014 wrote every document with the built-in 'english'.
+            assert _configurations(tenant) == []
+            assert _subject_words(tenant, 2) == "'backfil':3 'café':2"
+            assert _subject_words(other_tenant, 1) == "'café':2 'globex':4"
+        else:
+            assert _subject_words(tenant, 2) == "The café backfill"
+    finally:
+        upgrade(engine)
+    if is_postgres:
+        assert _configurations(tenant) == ["supportdesk_search"]
+        assert _subject_words(tenant, 2) == "'backfil':3 'cafe':2 'the':1"
+        assert _subject_words(other_tenant, 1) == "'at':3 'cafe':2 'globex':4 'the':1"
+    assert _index_rows(tenant) == before
+    assert _found(client, "the cafe") == [2]
+    assert _found(client, "backfill gamma billing") == [2]

@@ -1,11 +1,13 @@
 """Which of a tenant's tickets a search matches, as each database's index finds them.
 
 Matching (both databases): English stemming (``printers`` finds
-``printer``), every chunk of a query must match (see ``search.query``), in
-the sections the request names. SQLite runs an FTS5 ``MATCH`` whose every
-chunk is a quoted string, so user text is never query syntax; PostgreSQL
-builds ``phraseto_tsquery`` per chunk (any text is safe) and ``to_tsquery``
-only from letters and digits for prefixes.
+``printer``), stop words kept (``the`` is a word like any other), accents
+folded (``cafe`` and ``café`` find each other), every chunk of a query must
+match (see ``search.query``), in the sections the request names. SQLite
+runs an FTS5 ``MATCH`` whose every chunk is a quoted string, so user text is
+never query syntax; PostgreSQL builds ``phraseto_tsquery`` per chunk (any
+text is safe) and ``to_tsquery`` only from letters and digits for prefixes,
+both with the project's text search configuration (``index.TEXT_CONFIG``).
 
 Relevance: SQLite's ``bm25`` with column weights, PostgreSQL's ``ts_rank``
 over the weighted document. Both weigh a hit in the subject or number
@@ -158,15 +160,18 @@ def _sqlite_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
 
 
 def _tsquery(chunk: Chunk) -> ColumnElement[Any]:
+    """The chunk's tsquery, its words read as the documents' words are.
+
+    The configuration drops no word (it has no stop words), so a prefix is
+    stemmed as FTS5 stems one: ``printers*`` looks for stems starting with
+    ``printer``, and ``is*`` or ``the*`` are prefixes like any other.
+    """
     config: ColumnElement[Any] = literal_column(f"'{TEXT_CONFIG}'::regconfig")
     if not chunk.is_prefix:
         return func.phraseto_tsquery(config, words_only(chunk.text))
     # Only letters and digits reach to_tsquery's syntax, each inside quotes.
     words = " <-> ".join(f"'{word}'" for word in tokens(chunk.text)) + ":*"
-    # A prefix is not a word: 'a*' or 'is*' must not vanish as a stop word, so
-    # the unstemmed 'simple' reading is allowed too.
-    simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-    return func.to_tsquery(config, words).op("||")(func.to_tsquery(simple, words))
+    return func.to_tsquery(config, words)
 
 
 def _all_of(queries: list[ColumnElement[Any]]) -> ColumnElement[Any]:
@@ -190,9 +195,11 @@ def _within(index: TableClause, sections: tuple[str, ...], chunks: list[Chunk],
     concatenation exactly when it matches one of the sections: testing the
     sections one by one spares building the concatenation for every match.
     Only a chunk of several words (a phrase, which may run from the end of one
-    section into the next) is tested on the concatenation. A chunk of stop
-    words only is an empty tsquery, which ``&&`` leaves out of ``query``: it
-    must not fail the test either.
+    section into the next) is tested on the concatenation. A chunk whose
+    words the parser keeps none of would be an empty tsquery, which ``&&``
+    leaves out of ``query``: it must not fail the test either. (The
+    configuration has no stop words, so no chunk of letters and digits should
+    be one.)
     """
     columns = [index.c[name] for name in sections]
     if len(columns) == 1:
