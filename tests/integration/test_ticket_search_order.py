@@ -172,6 +172,9 @@ def test_stop_words_in_a_query_over_several_sections(client: TestClient) -> None
     # In a phrase the stop word must be there, in its place.
     assert numbers(page(client, '"the keys"', [2])) == [with_the]
     assert numbers(page(client, '"keys the"', [2])) == []
+    # A phrase lies within one section: never from the subject into the description.
+    assert numbers(page(client, '"broken the"', [1, 2])) == []
+    assert numbers(page(client, f'"{with_the} keyboard"', [1])) == []
     assert numbers(page(client, "stick keyb*", [1, 2])) == [without, with_the]
     assert numbers(page(client, '"keys stick" broken', [1, 2])) == [without, with_the]
     assert page(client, '"broken keys"', [2]) == {"count": 0, "tickets": []}

@@ -185,17 +185,16 @@ def _matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnEle
     return vector.op("@@", is_comparison=True)(query)
 
 
-def _within(index: TableClause, sections: tuple[str, ...], chunks: list[Chunk],
+def _within(index: TableClause, sections: tuple[str, ...],
             queries: list[ColumnElement[Any]], query: ColumnElement[Any]) \
         -> ColumnElement[bool]:
-    """Whether ``query`` (the chunks' ``queries`` combined) matches ``sections`` as one text.
+    """Whether ``query`` (the chunks' ``queries`` combined) matches within ``sections``.
 
-    The sections read as one text are their concatenation. A chunk of one
-    word (or one prefix) has no positions to respect, so it matches the
-    concatenation exactly when it matches one of the sections: testing the
-    sections one by one spares building the concatenation for every match.
-    Only a chunk of several words (a phrase, which may run from the end of one
-    section into the next) is tested on the concatenation. A chunk whose
+    Each chunk must match within one of the sections, as FTS5 matches a
+    phrase within one column: the chunks of a query may be found in
+    different sections, but a phrase never runs from the end of one section
+    into the next (the weighted document, which the GIN index answers for,
+    holds the sections end to end, so it alone would let it). A chunk whose
     words the parser keeps none of would be an empty tsquery, which ``&&``
     leaves out of ``query``: it must not fail the test either. (The
     configuration has no stop words, so no chunk of letters and digits should
@@ -204,13 +203,9 @@ def _within(index: TableClause, sections: tuple[str, ...], chunks: list[Chunk],
     columns = [index.c[name] for name in sections]
     if len(columns) == 1:
         return _matches(columns[0], query)
-    text: ColumnElement[Any] = columns[0]
-    for column in columns[1:]:
-        text = text.op("||")(column)
     tests: list[ColumnElement[bool]] = []
-    for chunk, chunk_query in zip(chunks, queries, strict=True):
-        found = or_(*(_matches(column, chunk_query) for column in columns)) \
-            if len(tokens(chunk.text)) == 1 else _matches(text, chunk_query)
+    for chunk_query in queries:
+        found = or_(*(_matches(column, chunk_query) for column in columns))
         tests.append(or_(func.numnode(chunk_query) == 0, found))
     return and_(*tests)
 
@@ -230,7 +225,7 @@ def _postgres_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
             # test is what the GIN index answers; the section test decides.
             match: ColumnElement[bool] = _matches(index.c.document, query)
             if set(place.sections) != set(SECTIONS):
-                match = match & _within(index, place.sections, chunks, queries, query)
+                match = match & _within(index, place.sections, queries, query)
             alternatives.append(match)
         conditions.append(or_(*alternatives))
     number = index.c.ticket_number.label("number")
