@@ -162,9 +162,30 @@ def test_prefix_wildcards(client: TestClient) -> None:
     assert sorted(found(search(client, "print*"))) == [printing, printers]
     assert sorted(found(search(client, "PRIN*"))) == [printing, printers]
     assert found(search(client, "printers off*")) == [printers]
-    # Infix and leading wildcards are punctuation: "*rint" is the word "rint".
-    assert found(search(client, "*rint")) == []
-    assert found(search(client, "pr*nting")) == []
+    # A * after the last letter, punctuation or more stars after it: still a prefix.
+    assert sorted(found(search(client, "(print**)"))) == [printing, printers]
+    # Inside quotes a * is punctuation, as in the text searched.
+    assert found(search(client, '"prin*"')) == []
+
+
+WILDCARD_HINT = "only a trailing * is supported (prefix match, e.g. print*)"
+
+
+@pytest.mark.parametrize("word", ["*rint", "pr*nter", "**print", "pr*nt*", "-*print",
+                                  "print*er", "e*-mail"])
+def test_a_leading_or_inner_wildcard_is_a_400_naming_the_word(client: TestClient,
+                                                             word: str) -> None:
+    create(client, "Printer offline")
+    simple = client.get(URL, params={"search_type": "1", "search_query": json.dumps(
+        {"query": f"printer {word}", "search_in": [1]})})
+    assert (simple.status_code, simple.json()) == (400, bad_request(
+        f"search_query.query: {word!r} has a * at its start or inside it; {WILDCARD_HINT}"))
+    advanced_search = client.get(URL, params={"search_type": "2", "search_query": json.dumps(
+        {"search_term": [{"query": "printer", "search_in": ["subject"]},
+                         {"query": f"offline {word}", "search_in": ["subject"]}]})})
+    assert (advanced_search.status_code, advanced_search.json()) == (400, bad_request(
+        f"search_query.search_term[1].query: {word!r} has a * at its start or inside it; "
+        f"{WILDCARD_HINT}"))
 
 
 def test_relevance_puts_subject_hits_first(client: TestClient) -> None:

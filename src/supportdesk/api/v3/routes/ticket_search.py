@@ -40,7 +40,8 @@ ADVANCED_EXAMPLE = ('{"search_term": [{"query": "printer", "search_in": ["subjec
     "`search_type` 2 (advanced): every term must match, each within one of its fields "
     f"(`subject`, `ticket_number`, `cf_<Label>`), e.g. `{ADVANCED_EXAMPLE}`. Words match in "
     "any order with English stemming; `\"a phrase\"` matches as written; `word*` matches "
-    "words starting with `word` (no infix wildcards). `count` is exact: no result ceiling.",
+    "words starting with `word` (a `*` anywhere else in a word is a 400). `count` is "
+    "exact: no result ceiling.",
     responses={200: {"description": "A page of matching tickets",
                      "content": {"application/json": {"example": SEARCH_RESULT_EXAMPLE}}},
                **READ_ERRORS},
