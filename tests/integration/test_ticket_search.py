@@ -96,12 +96,15 @@ def _word_in_each_section(client: TestClient, tenant: TenantFixture) -> int:
     with tenant.unit() as unit:
         create_field(unit.session, label="Notes", field_type="paragraph")
         create_field(unit.session, label="Seats", field_type="number")
+        create_field(unit.session, label="Tags", field_type="multi-select",
+                     choices=["Lima", "Mike"])
         unit.commit()
     client.post("/apis/v3/companies/create",
                 json={"name": "Hotelier Industries", "domains": "golf.example"})
     number = create(client, "Alpha", description="bravo", email="foxtrot@golf.example",
                     custom={"cf_Employee ID": "echo", "cf_Department": "Billing",
-                            "cf_Notes": "juliet kilo", "cf_Seats": 4242})
+                            "cf_Notes": "juliet kilo", "cf_Seats": 4242,
+                            "cf_Tags": ["Lima"]})
     reply = client.post(f"/apis/v3/tickets/add_reply?ticket_number={number}",
                         json={"body": "charlie"})
     assert reply.status_code == 201, reply.text
@@ -119,7 +122,7 @@ WORDS_BY_CODE = {
     2: ["bravo"],
     3: ["charlie", "india"],
     4: ["delta", "report", "pdf"],
-    5: ["echo", "billing", "juliet"],
+    5: ["echo", "juliet"],
     6: ["foxtrot", "golf.example", "foxtrot@golf.example", "hotelier"],
 }
 
@@ -140,6 +143,15 @@ def test_each_search_in_code_reads_its_section(client: TestClient,
         assert found(search(client, word, [1, 2, 3, 4, 5, 6, 7])) == [number], word
     # Number fields are not words: 4242 is not searched.
     assert found(search(client, "4242")) == []
+    # Code 5 reads text custom fields (text, paragraph): a dropdown or
+    # multi-select value is found by no code, only by an advanced term on its field.
+    for word in ("billing", "lima"):
+        for codes in ([5], [1, 2, 3, 4, 5, 6], None):
+            assert found(search(client, word, codes)) == [], (word, codes)
+    assert found(advanced(client, ("billing", ["cf_Department"]))) == [number]
+    assert found(advanced(client, ("lima", ["cf_Tags"]))) == [number]
+    assert found(advanced(client, ("echo", ["cf_Employee ID"]))) == [number]
+    assert found(advanced(client, ("juliet", ["cf_Notes"]))) == [number]
     # Words of one query may sit in different sections of those chosen.
     assert found(search(client, "alpha charlie hotelier", [1, 3, 6])) == [number]
     assert found(search(client, "alpha charlie", [1, 2])) == []
@@ -357,7 +369,7 @@ def test_other_tenants_tickets_are_never_found(app_client: TestClient, tenant: T
      "has more than 32 words or phrases"),
     ({"search_query": '{"query": "a", "search_in": [8]}'}, "search_query.search_in: unknown "
      "code 8; codes are 1 subject and number, 2 description, 3 conversations, 4 attachment "
-     "names, 5 custom fields, 6 contacts and companies, 7 include archived"),
+     "names, 5 text custom fields, 6 contacts and companies, 7 include archived"),
     ({"search_query": '{"query": "a", "search_in": ["x"]}'}, "search_query.search_in: codes "
      "must be numbers 1 to 7, got 'x'"),
     ({"search_query": '{"query": "a", "search_in": [true]}'}, "search_query.search_in: "

@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from supportdesk.db.migrate import alembic_config, upgrade
 from supportdesk.search.backfill import index_every_ticket
 from supportdesk.search.index import reindex_tickets
+from supportdesk.search.models import SECTIONS
 from supportdesk.seed import seed_tickets
 from supportdesk.tickets.models import Ticket
 from tests.factories import TenantFixture
@@ -154,7 +155,7 @@ def _some_tickets(client: TestClient) -> None:
     for subject in ("Backfill alpha", "The café backfill"):
         client.post("/apis/v3/tickets/create", json={
             "email": "b@example.com", "subject": subject,
-            "custom_fields": {"cf_Department": "Billing"}})
+            "custom_fields": {"cf_Department": "Billing", "cf_Employee ID": "E-42"}})
     client.post("/apis/v3/tickets/add_reply?ticket_number=2", json={"body": "gamma"})
 
 
@@ -173,19 +174,20 @@ def test_the_backfill_indexes_existing_tickets_as_the_services_do(
     with tenant.database.engine.begin() as connection:
         index_every_ticket(connection)
     assert _index_rows(tenant) == before
-    assert _found(client, "backfill gamma billing") == [2]
+    assert _found(client, "backfill gamma e-42") == [2]
 
 
-def _subject_words(tenant: TenantFixture, number: int) -> str:
-    """Ticket ``number``'s indexed subject: its tsvector (PostgreSQL) or its text (SQLite)."""
+def _section(tenant: TenantFixture, number: int, section: str) -> str:
+    """A section of ticket ``number``'s document: its tsvector (PostgreSQL) or text (SQLite)."""
+    assert section in SECTIONS
     with tenant.database.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             return str(connection.execute(text(
-                "SELECT subject::text FROM ticket_search "
+                f"SELECT {section}::text FROM ticket_search "
                 "WHERE tenant_id = :t AND ticket_number = :n"),
                 {"t": tenant.tenant_id, "n": number}).scalar_one())
         return str(connection.execute(text(
-            "SELECT subject FROM ticket_search WHERE rowid = :r"),
+            f"SELECT {section} FROM ticket_search WHERE rowid = :r"),
             {"r": (tenant.tenant_id << 40) | number}).scalar_one())
 
 
@@ -207,19 +209,27 @@ def test_migration_0015_rebuilds_every_document_and_its_downgrade_restores_them(
     engine = tenant.database.engine
     try:
         command.downgrade(alembic_config(engine), "0014")
+        # 0007 to 0014 wrote every document with the built-in 'english' (stop
+        # words dropped, accents kept) and every word-valued custom field in
+        # the custom section.
         if is_postgres:
-            # 0007 to 0014 wrote every document with the built-in 'english'.
             assert _configurations(tenant) == []
-            assert _subject_words(tenant, 2) == "'backfil':3 'café':2"
-            assert _subject_words(other_tenant, 1) == "'café':2 'globex':4"
+            assert _section(tenant, 2, "subject") == "'backfil':3 'café':2"
+            assert _section(tenant, 2, "custom") == "'42':3 'bill':1 'e':2"
+            assert _section(other_tenant, 1, "subject") == "'café':2 'globex':4"
         else:
-            assert _subject_words(tenant, 2) == "The café backfill"
+            assert _section(tenant, 2, "subject") == "The café backfill"
+            assert _section(tenant, 2, "custom") == "Billing\nE-42"
     finally:
         upgrade(engine)
     if is_postgres:
         assert _configurations(tenant) == ["supportdesk_search"]
-        assert _subject_words(tenant, 2) == "'backfil':3 'cafe':2 'the':1"
-        assert _subject_words(other_tenant, 1) == "'at':3 'cafe':2 'globex':4 'the':1"
+        assert _section(tenant, 2, "subject") == "'backfil':3 'cafe':2 'the':1"
+        assert _section(tenant, 2, "custom") == "'42':2 'e':1"
+        assert _section(other_tenant, 1, "subject") == "'at':3 'cafe':2 'globex':4 'the':1"
+    else:
+        assert _section(tenant, 2, "custom") == "E-42"
     assert _index_rows(tenant) == before
     assert _found(client, "the cafe") == [2]
-    assert _found(client, "backfill gamma billing") == [2]
+    assert _found(client, "backfill gamma e-42") == [2]
+    assert _found(client, "billing") == []

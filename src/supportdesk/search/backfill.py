@@ -17,7 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from supportdesk.catalog.snapshot import FieldDef
-from supportdesk.search.documents import TicketSource, build_document, word_fields
+from supportdesk.search.documents import (
+    TEXT_FIELD_TYPES,
+    TicketSource,
+    build_document,
+    word_fields,
+)
 from supportdesk.search.index import TEXT_CONFIG, write_documents
 
 BACKFILL_CHUNK = 1000
@@ -53,13 +58,15 @@ def _texts_by_ticket(connection: sa.Connection, statement: sa.TextClause,
     return texts
 
 
-def index_every_ticket(connection: sa.Connection, *, text_config: str = TEXT_CONFIG) -> None:
+def index_every_ticket(connection: sa.Connection, *, text_config: str = TEXT_CONFIG,
+                       custom_types: frozenset[str] = TEXT_FIELD_TYPES) -> None:
     """Write the document of every ticket of every tenant, as new documents.
 
     The index must hold none of them yet (on SQLite a second document for a
     ticket would be a second row). ``text_config`` is the PostgreSQL text
-    search configuration to read the words with: a migration passes the one
-    of its revision, which need not be today's.
+    search configuration to read the words with, ``custom_types`` the custom
+    field types of the ``custom`` section (``documents.build_document``): a
+    migration passes the ones of its revision, which need not be today's.
     """
     for (tenant_id,) in connection.execute(_TENANTS).all():
         fields = word_fields(
@@ -84,6 +91,7 @@ def index_every_ticket(connection: sa.Connection, *, text_config: str = TEXT_CON
                     company_name=company, conversation_texts=messages.get(number, ()),
                     attachment_names=files.get(number, ()),
                 )
-                documents.append((number, build_document(source, fields)))
+                documents.append(
+                    (number, build_document(source, fields, custom_types=custom_types)))
             write_documents(connection, tenant_id, documents, replace=False,
                             text_config=text_config)

@@ -35,7 +35,7 @@ CODE_SECTIONS: dict[int, tuple[str, ...]] = {
     2: ("description",),
     3: ("conversations",),
     4: ("attachments",),
-    5: ("custom",),
+    5: ("custom",),  # text and paragraph fields (documents.TEXT_FIELD_TYPES)
     6: ("people",),
 }
 ARCHIVED_CODE = 7
@@ -149,7 +149,8 @@ def _code(value: object) -> int:
     if number not in CODE_SECTIONS and number != ARCHIVED_CODE:
         raise BadRequest(f"search_query.search_in: unknown code {number}; codes are 1 subject "
                          "and number, 2 description, 3 conversations, 4 attachment names, "
-                         "5 custom fields, 6 contacts and companies, 7 include archived")
+                         "5 text custom fields, 6 contacts and companies, 7 include "
+                         "archived")
     return number
 
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from supportdesk.search.backfill import index_every_ticket
+from supportdesk.search.documents import WORD_FIELD_TYPES
 
 revision = '0007'
 down_revision = '0006'
@@ -64,8 +65,9 @@ def _create_postgresql() -> None:
 
 
 def _backfill(connection: sa.Connection) -> None:
-    # The built-in configuration of this revision (0015 made the project's own).
-    index_every_ticket(connection, text_config="english")
+    # The documents of this revision: the built-in configuration, and every
+    # word-valued custom field in the custom section (0015 changed both).
+    index_every_ticket(connection, text_config="english", custom_types=WORD_FIELD_TYPES)
 
 
 def upgrade() -> None:
