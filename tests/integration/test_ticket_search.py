@@ -65,6 +65,22 @@ def test_words_match_in_any_order_with_stemming(client: TestClient) -> None:
     assert found(search(client, "printer syncing")) == []
 
 
+def test_accents_are_folded_both_ways(client: TestClient) -> None:
+    accented = create(client, "Café machine leaks", description="Crème brûlée for José",
+                      custom={"cf_Employee ID": "Zoë"})
+    plain = create(client, "Cafe opening hours", description="creme brulee for jose",
+                   custom={"cf_Employee ID": "zoe"})
+    create(client, "Coffee shop", description="nothing else")
+    both = [plain, accented]  # newest first: equal scores
+    for query in ("cafe", "café", "CAFÉ", "Cafè", '"crème brûlée"', '"creme brulee"',
+                  "brul*", "brûl*", "jose josé"):
+        assert found(search(client, query)) == both, query
+    assert found(advanced(client, ("zoë", ["cf_Employee ID"]))) == both
+    assert found(advanced(client, ("ZOE", ["cf_Employee ID"]))) == both
+    assert found(search(client, "cafes")) == both  # folded, then stemmed
+    assert found(search(client, "caffe")) == []
+
+
 def test_include_flags_shape_items_like_the_list(client: TestClient) -> None:
     create(client, "Laptop battery", description="<p>It <b>drains</b></p>",
            custom={"cf_Department": "Sales"})
@@ -80,12 +96,15 @@ def _word_in_each_section(client: TestClient, tenant: TenantFixture) -> int:
     with tenant.unit() as unit:
         create_field(unit.session, label="Notes", field_type="paragraph")
         create_field(unit.session, label="Seats", field_type="number")
+        create_field(unit.session, label="Tags", field_type="multi-select",
+                     choices=["Lima", "Mike"])
         unit.commit()
     client.post("/apis/v3/companies/create",
                 json={"name": "Hotelier Industries", "domains": "golf.example"})
     number = create(client, "Alpha", description="bravo", email="foxtrot@golf.example",
                     custom={"cf_Employee ID": "echo", "cf_Department": "Billing",
-                            "cf_Notes": "juliet kilo", "cf_Seats": 4242})
+                            "cf_Notes": "juliet kilo", "cf_Seats": 4242,
+                            "cf_Tags": ["Lima"]})
     reply = client.post(f"/apis/v3/tickets/add_reply?ticket_number={number}",
                         json={"body": "charlie"})
     assert reply.status_code == 201, reply.text
@@ -103,7 +122,7 @@ WORDS_BY_CODE = {
     2: ["bravo"],
     3: ["charlie", "india"],
     4: ["delta", "report", "pdf"],
-    5: ["echo", "billing", "juliet"],
+    5: ["echo", "juliet"],
     6: ["foxtrot", "golf.example", "foxtrot@golf.example", "hotelier"],
 }
 
@@ -124,6 +143,15 @@ def test_each_search_in_code_reads_its_section(client: TestClient,
         assert found(search(client, word, [1, 2, 3, 4, 5, 6, 7])) == [number], word
     # Number fields are not words: 4242 is not searched.
     assert found(search(client, "4242")) == []
+    # Code 5 reads text custom fields (text, paragraph): a dropdown or
+    # multi-select value is found by no code, only by an advanced term on its field.
+    for word in ("billing", "lima"):
+        for codes in ([5], [1, 2, 3, 4, 5, 6], None):
+            assert found(search(client, word, codes)) == [], (word, codes)
+    assert found(advanced(client, ("billing", ["cf_Department"]))) == [number]
+    assert found(advanced(client, ("lima", ["cf_Tags"]))) == [number]
+    assert found(advanced(client, ("echo", ["cf_Employee ID"]))) == [number]
+    assert found(advanced(client, ("juliet", ["cf_Notes"]))) == [number]
     # Words of one query may sit in different sections of those chosen.
     assert found(search(client, "alpha charlie hotelier", [1, 3, 6])) == [number]
     assert found(search(client, "alpha charlie", [1, 2])) == []
@@ -146,9 +174,30 @@ def test_prefix_wildcards(client: TestClient) -> None:
     assert sorted(found(search(client, "print*"))) == [printing, printers]
     assert sorted(found(search(client, "PRIN*"))) == [printing, printers]
     assert found(search(client, "printers off*")) == [printers]
-    # Infix and leading wildcards are punctuation: "*rint" is the word "rint".
-    assert found(search(client, "*rint")) == []
-    assert found(search(client, "pr*nting")) == []
+    # A * after the last letter, punctuation or more stars after it: still a prefix.
+    assert sorted(found(search(client, "(print**)"))) == [printing, printers]
+    # Inside quotes a * is punctuation, as in the text searched.
+    assert found(search(client, '"prin*"')) == []
+
+
+WILDCARD_HINT = "only a trailing * is supported (prefix match, e.g. print*)"
+
+
+@pytest.mark.parametrize("word", ["*rint", "pr*nter", "**print", "pr*nt*", "-*print",
+                                  "print*er", "e*-mail"])
+def test_a_leading_or_inner_wildcard_is_a_400_naming_the_word(client: TestClient,
+                                                             word: str) -> None:
+    create(client, "Printer offline")
+    simple = client.get(URL, params={"search_type": "1", "search_query": json.dumps(
+        {"query": f"printer {word}", "search_in": [1]})})
+    assert (simple.status_code, simple.json()) == (400, bad_request(
+        f"search_query.query: {word!r} has a * at its start or inside it; {WILDCARD_HINT}"))
+    advanced_search = client.get(URL, params={"search_type": "2", "search_query": json.dumps(
+        {"search_term": [{"query": "printer", "search_in": ["subject"]},
+                         {"query": f"offline {word}", "search_in": ["subject"]}]})})
+    assert (advanced_search.status_code, advanced_search.json()) == (400, bad_request(
+        f"search_query.search_term[1].query: {word!r} has a * at its start or inside it; "
+        f"{WILDCARD_HINT}"))
 
 
 def test_relevance_puts_subject_hits_first(client: TestClient) -> None:
@@ -320,7 +369,7 @@ def test_other_tenants_tickets_are_never_found(app_client: TestClient, tenant: T
      "has more than 32 words or phrases"),
     ({"search_query": '{"query": "a", "search_in": [8]}'}, "search_query.search_in: unknown "
      "code 8; codes are 1 subject and number, 2 description, 3 conversations, 4 attachment "
-     "names, 5 custom fields, 6 contacts and companies, 7 include archived"),
+     "names, 5 text custom fields, 6 contacts and companies, 7 include archived"),
     ({"search_query": '{"query": "a", "search_in": ["x"]}'}, "search_query.search_in: codes "
      "must be numbers 1 to 7, got 'x'"),
     ({"search_query": '{"query": "a", "search_in": [true]}'}, "search_query.search_in: "

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import random
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
+from supportdesk.db.migrate import alembic_config, upgrade
+from supportdesk.search.backfill import index_every_ticket
 from supportdesk.search.index import reindex_tickets
+from supportdesk.search.models import SECTIONS
 from supportdesk.seed import seed_tickets
 from supportdesk.tickets.models import Ticket
 from tests.factories import TenantFixture
@@ -148,21 +151,85 @@ def test_bulk_seeding_indexes_every_ticket_as_the_services_would(
     assert _index_rows(tenant) == seeded
 
 
-def test_the_migration_backfills_existing_tickets(client: TestClient,
-                                                  tenant: TenantFixture) -> None:
-    for subject in ("Backfill alpha", "Backfill beta"):
+def _some_tickets(client: TestClient) -> None:
+    for subject in ("Backfill alpha", "The café backfill"):
         client.post("/apis/v3/tickets/create", json={
             "email": "b@example.com", "subject": subject,
-            "custom_fields": {"cf_Department": "Billing"}})
+            "custom_fields": {"cf_Department": "Billing", "cf_Employee ID": "E-42"}})
     client.post("/apis/v3/tickets/add_reply?ticket_number=2", json={"body": "gamma"})
+
+
+def _found(client: TestClient, query: str) -> list[int]:
+    body = client.get(URL, params={"search_query": json.dumps({"query": query})}).json()
+    return [t["ticket_number"] for t in body["tickets"]]
+
+
+def test_the_backfill_indexes_existing_tickets_as_the_services_do(
+        client: TestClient, tenant: TenantFixture) -> None:
+    _some_tickets(client)
     before = _index_rows(tenant)
-    migration = importlib.import_module(
-        "supportdesk.db.migrations.versions.0007_ticket_search")
     with tenant.database.engine.begin() as connection:
         connection.execute(text("DELETE FROM ticket_search"))
     assert _index_rows(tenant) == []
     with tenant.database.engine.begin() as connection:
-        migration._backfill(connection)
+        index_every_ticket(connection)
     assert _index_rows(tenant) == before
-    body = client.get(URL, params={"search_query": '{"query": "backfill gamma billing"}'})
-    assert [t["ticket_number"] for t in body.json()["tickets"]] == [2]
+    assert _found(client, "backfill gamma e-42") == [2]
+
+
+def _section(tenant: TenantFixture, number: int, section: str) -> str:
+    """A section of ticket ``number``'s document: its tsvector (PostgreSQL) or text (SQLite)."""
+    assert section in SECTIONS
+    with tenant.database.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            return str(connection.execute(text(
+                f"SELECT {section}::text FROM ticket_search "
+                "WHERE tenant_id = :t AND ticket_number = :n"),
+                {"t": tenant.tenant_id, "n": number}).scalar_one())
+        return str(connection.execute(text(
+            f"SELECT {section} FROM ticket_search WHERE rowid = :r"),
+            {"r": (tenant.tenant_id << 40) | number}).scalar_one())
+
+
+def _configurations(tenant: TenantFixture) -> list[str]:
+    with tenant.database.engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT cfgname FROM pg_ts_config WHERE cfgname LIKE 'supportdesk%'")).scalars())
+
+
+def test_migration_0015_rebuilds_every_document_and_its_downgrade_restores_them(
+        client: TestClient, tenant: TenantFixture, other_tenant: TenantFixture) -> None:
+    _some_tickets(client)
+    other = client.post("/apis/v3/tickets/create", headers={
+        "Host": other_tenant.host, "Authorization": other_tenant.key},
+        json={"email": "x@example.com", "subject": "The café at globex"})
+    assert other.status_code == 200, other.text
+    before = _index_rows(tenant)
+    is_postgres = tenant.database.dialect == "postgresql"
+    engine = tenant.database.engine
+    try:
+        command.downgrade(alembic_config(engine), "0014")
+        # 0007 to 0014 wrote every document with the built-in 'english' (stop
+        # words dropped, accents kept) and every word-valued custom field in
+        # the custom section.
+        if is_postgres:
+            assert _configurations(tenant) == []
+            assert _section(tenant, 2, "subject") == "'backfil':3 'café':2"
+            assert _section(tenant, 2, "custom") == "'42':3 'bill':1 'e':2"
+            assert _section(other_tenant, 1, "subject") == "'café':2 'globex':4"
+        else:
+            assert _section(tenant, 2, "subject") == "The café backfill"
+            assert _section(tenant, 2, "custom") == "Billing\nE-42"
+    finally:
+        upgrade(engine)
+    if is_postgres:
+        assert _configurations(tenant) == ["supportdesk_search"]
+        assert _section(tenant, 2, "subject") == "'backfil':3 'cafe':2 'the':1"
+        assert _section(tenant, 2, "custom") == "'42':2 'e':1"
+        assert _section(other_tenant, 1, "subject") == "'at':3 'cafe':2 'globex':4 'the':1"
+    else:
+        assert _section(tenant, 2, "custom") == "E-42"
+    assert _index_rows(tenant) == before
+    assert _found(client, "the cafe") == [2]
+    assert _found(client, "backfill gamma e-42") == [2]
+    assert _found(client, "billing") == []

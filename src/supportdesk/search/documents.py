@@ -17,6 +17,10 @@ from supportdesk.catalog.snapshot import FieldDef
 
 # Custom field types whose values are words a person would search for.
 WORD_FIELD_TYPES = frozenset({"text", "paragraph", "dropdown", "multi-select"})
+# Those that hold free text: Desk365's "text custom fields", which search_in
+# code 5 (the ``custom`` section) reads. Dropdown and multi-select values are
+# choices from a list: an advanced term names their field (``cf_<Label>``).
+TEXT_FIELD_TYPES = frozenset({"text", "paragraph"})
 MAX_DESCRIPTION_CHARS = 30_000
 MAX_CONVERSATION_CHARS = 60_000
 MAX_ATTACHMENT_CHARS = 5_000
@@ -94,17 +98,26 @@ def _capped(parts: Iterable[str], limit: int) -> str:
     return text
 
 
-def build_document(source: TicketSource, fields: Sequence[FieldDef]) -> dict[str, str]:
-    """Section name -> text for ``source``; ``fields`` are the word-valued fields."""
-    custom_values = [(f.id, _value_text(source.custom_fields.get(str(f.id)))) for f in fields]
+def build_document(source: TicketSource, fields: Sequence[FieldDef], *,
+                   custom_types: frozenset[str] = TEXT_FIELD_TYPES) -> dict[str, str]:
+    """Section name -> text for ``source``; ``fields`` are the word-valued fields.
+
+    ``custom`` holds the values of the fields of ``custom_types``; ``fields``
+    holds every word-valued field's, tagged. (Documents written before
+    migration 0015 had every word-valued field in ``custom``: the
+    migrations pass the types of their revision.)
+    """
+    custom_values = [(f.id, f.field_type, _value_text(source.custom_fields.get(str(f.id))))
+                     for f in fields]
     people = [source.contact_name or "", source.contact_email or "", source.company_name or ""]
     return {
         "number": str(source.number),
         "subject": source.subject,
         "attachments": _capped(source.attachment_names, MAX_ATTACHMENT_CHARS),
-        "custom": _capped((text for _id, text in custom_values), MAX_CUSTOM_CHARS),
+        "custom": _capped((text for _id, kind, text in custom_values if kind in custom_types),
+                          MAX_CUSTOM_CHARS),
         "people": " ".join(part for part in people if part),
-        "fields": _capped((tag_words(field_id, text) for field_id, text in custom_values),
+        "fields": _capped((tag_words(field_id, text) for field_id, _kind, text in custom_values),
                           MAX_CUSTOM_CHARS),
         "description": (source.description_text or "")[:MAX_DESCRIPTION_CHARS],
         "conversations": _capped(source.conversation_texts, MAX_CONVERSATION_CHARS),

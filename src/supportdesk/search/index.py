@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, TextClause, select, text
 from sqlalchemy.orm import Session
 
 from supportdesk.attachments.models import Attachment
@@ -28,7 +28,11 @@ from supportdesk.unit import TenantUnit
 CHUNK = 500
 # Ticket update fields that change what the ticket's document shows.
 SEARCHED_CHANGES = frozenset({"subject", "description", "custom_fields", "contact_email"})
-TEXT_CONFIG = "english"
+# PostgreSQL's text search configuration for every document and query, made
+# by migration 0015: English (Snowball) stems of every word, stop words kept,
+# after unaccent folds accents, so PostgreSQL finds what SQLite's FTS5
+# tokenizer (porter, unicode61 with diacritics removed) finds.
+TEXT_CONFIG = "supportdesk_search"
 
 # The statements are built from the constant section names; values are bound.
 _COLUMNS = ", ".join(SECTIONS)
@@ -37,13 +41,20 @@ _SQLITE_INSERT = text(
     f"VALUES (:rowid, {', '.join(':' + s for s in SECTIONS)})"
 )
 _SQLITE_DELETE = text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :rowid")  # noqa: S608
-_POSTGRES_UPSERT = text(
-    f"INSERT INTO {SEARCH_TABLE} (tenant_id, ticket_number, {_COLUMNS}) VALUES "  # noqa: S608
-    f"(:tenant_id, :ticket_number, "
-    + ", ".join(f"to_tsvector('{TEXT_CONFIG}', :{s})" for s in SECTIONS)
-    + ") ON CONFLICT (tenant_id, ticket_number) DO UPDATE SET "
-    + ", ".join(f"{s} = EXCLUDED.{s}" for s in SECTIONS)
-)
+
+
+def _postgres_upsert(text_config: str) -> TextClause:
+    """The upsert of documents whose words ``text_config`` reads (a constant name)."""
+    return text(
+        f"INSERT INTO {SEARCH_TABLE} (tenant_id, ticket_number, {_COLUMNS}) "  # noqa: S608
+        f"VALUES (:tenant_id, :ticket_number, "
+        + ", ".join(f"to_tsvector('{text_config}', :{s})" for s in SECTIONS)
+        + ") ON CONFLICT (tenant_id, ticket_number) DO UPDATE SET "
+        + ", ".join(f"{s} = EXCLUDED.{s}" for s in SECTIONS)
+    )
+
+
+_POSTGRES_UPSERT = _postgres_upsert(TEXT_CONFIG)
 _POSTGRES_DELETE = text(
     f"DELETE FROM {SEARCH_TABLE} "  # noqa: S608 - constant name
     "WHERE tenant_id = :tenant_id AND ticket_number = :ticket_number"
@@ -74,16 +85,19 @@ def _dialect(executor: Session | Connection) -> str:
 
 def write_documents(session: Session | Connection, tenant_id: int,
                     documents: Sequence[tuple[int, dict[str, str]]], *,
-                    replace: bool = True) -> None:
+                    replace: bool = True, text_config: str = TEXT_CONFIG) -> None:
     """Store ``(ticket number, sections)`` documents, replacing older ones.
 
     ``replace=False`` skips the delete on SQLite, for tickets known to be new.
-    ``session`` may be a plain connection (the migration's backfill).
+    ``session`` may be a plain connection (a migration's backfill, which
+    may name the PostgreSQL ``text_config`` of its revision).
     """
     if not documents:
         return
     if _dialect(session) == "postgresql":
-        session.execute(_POSTGRES_UPSERT, [
+        upsert = _POSTGRES_UPSERT if text_config == TEXT_CONFIG \
+            else _postgres_upsert(text_config)
+        session.execute(upsert, [
             {"tenant_id": tenant_id, "ticket_number": number,
              **{name: words_only(value) for name, value in sections.items()}}
             for number, sections in documents

@@ -1,11 +1,13 @@
 """Which of a tenant's tickets a search matches, as each database's index finds them.
 
 Matching (both databases): English stemming (``printers`` finds
-``printer``), every chunk of a query must match (see ``search.query``), in
-the sections the request names. SQLite runs an FTS5 ``MATCH`` whose every
-chunk is a quoted string, so user text is never query syntax; PostgreSQL
-builds ``phraseto_tsquery`` per chunk (any text is safe) and ``to_tsquery``
-only from letters and digits for prefixes.
+``printer``), stop words kept (``the`` is a word like any other), accents
+folded (``cafe`` and ``café`` find each other), every chunk of a query must
+match (see ``search.query``), in the sections the request names. SQLite
+runs an FTS5 ``MATCH`` whose every chunk is a quoted string, so user text is
+never query syntax; PostgreSQL builds ``phraseto_tsquery`` per chunk (any
+text is safe) and ``to_tsquery`` only from letters and digits for prefixes,
+both with the project's text search configuration (``index.TEXT_CONFIG``).
 
 Relevance: SQLite's ``bm25`` with column weights, PostgreSQL's ``ts_rank``
 over the weighted document. Both weigh a hit in the subject or number
@@ -158,15 +160,18 @@ def _sqlite_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
 
 
 def _tsquery(chunk: Chunk) -> ColumnElement[Any]:
+    """The chunk's tsquery, its words read as the documents' words are.
+
+    The configuration drops no word (it has no stop words), so a prefix is
+    stemmed as FTS5 stems one: ``printers*`` looks for stems starting with
+    ``printer``, and ``is*`` or ``the*`` are prefixes like any other.
+    """
     config: ColumnElement[Any] = literal_column(f"'{TEXT_CONFIG}'::regconfig")
     if not chunk.is_prefix:
         return func.phraseto_tsquery(config, words_only(chunk.text))
     # Only letters and digits reach to_tsquery's syntax, each inside quotes.
     words = " <-> ".join(f"'{word}'" for word in tokens(chunk.text)) + ":*"
-    # A prefix is not a word: 'a*' or 'is*' must not vanish as a stop word, so
-    # the unstemmed 'simple' reading is allowed too.
-    simple: ColumnElement[Any] = literal_column("'simple'::regconfig")
-    return func.to_tsquery(config, words).op("||")(func.to_tsquery(simple, words))
+    return func.to_tsquery(config, words)
 
 
 def _all_of(queries: list[ColumnElement[Any]]) -> ColumnElement[Any]:
@@ -180,30 +185,27 @@ def _matches(vector: ColumnElement[Any], query: ColumnElement[Any]) -> ColumnEle
     return vector.op("@@", is_comparison=True)(query)
 
 
-def _within(index: TableClause, sections: tuple[str, ...], chunks: list[Chunk],
+def _within(index: TableClause, sections: tuple[str, ...],
             queries: list[ColumnElement[Any]], query: ColumnElement[Any]) \
         -> ColumnElement[bool]:
-    """Whether ``query`` (the chunks' ``queries`` combined) matches ``sections`` as one text.
+    """Whether ``query`` (the chunks' ``queries`` combined) matches within ``sections``.
 
-    The sections read as one text are their concatenation. A chunk of one
-    word (or one prefix) has no positions to respect, so it matches the
-    concatenation exactly when it matches one of the sections: testing the
-    sections one by one spares building the concatenation for every match.
-    Only a chunk of several words (a phrase, which may run from the end of one
-    section into the next) is tested on the concatenation. A chunk of stop
-    words only is an empty tsquery, which ``&&`` leaves out of ``query``: it
-    must not fail the test either.
+    Each chunk must match within one of the sections, as FTS5 matches a
+    phrase within one column: the chunks of a query may be found in
+    different sections, but a phrase never runs from the end of one section
+    into the next (the weighted document, which the GIN index answers for,
+    holds the sections end to end, so it alone would let it). A chunk whose
+    words the parser keeps none of would be an empty tsquery, which ``&&``
+    leaves out of ``query``: it must not fail the test either. (The
+    configuration has no stop words, so no chunk of letters and digits should
+    be one.)
     """
     columns = [index.c[name] for name in sections]
     if len(columns) == 1:
         return _matches(columns[0], query)
-    text: ColumnElement[Any] = columns[0]
-    for column in columns[1:]:
-        text = text.op("||")(column)
     tests: list[ColumnElement[bool]] = []
-    for chunk, chunk_query in zip(chunks, queries, strict=True):
-        found = or_(*(_matches(column, chunk_query) for column in columns)) \
-            if len(tokens(chunk.text)) == 1 else _matches(text, chunk_query)
+    for chunk_query in queries:
+        found = or_(*(_matches(column, chunk_query) for column in columns))
         tests.append(or_(func.numnode(chunk_query) == 0, found))
     return and_(*tests)
 
@@ -223,7 +225,7 @@ def _postgres_matches(unit: TenantUnit, request: SearchRequest) -> Matches:
             # test is what the GIN index answers; the section test decides.
             match: ColumnElement[bool] = _matches(index.c.document, query)
             if set(place.sections) != set(SECTIONS):
-                match = match & _within(index, place.sections, chunks, queries, query)
+                match = match & _within(index, place.sections, queries, query)
             alternatives.append(match)
         conditions.append(or_(*alternatives))
     number = index.c.ticket_number.label("number")

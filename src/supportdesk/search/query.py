@@ -6,9 +6,11 @@ A query is split into *chunks*: a ``"quoted phrase"`` is one chunk, and so
 is every whitespace-separated word outside quotes. Each chunk must match (in
 any order); the words inside one chunk must appear together, in order (so
 ``john@acme.com`` or ``e-mail`` match as written). A word ending in ``*``
-matches any word starting with it (``print*``); a ``*`` anywhere else is
-punctuation, so infix wildcards are not supported. ``AND``, ``OR`` and
-``NOT`` are ordinary words: no boolean operators.
+matches any word starting with it (``print*``). A ``*`` before a letter or
+digit of a word (``*rint``, ``pr*nter``) is a 400: only prefixes are
+supported, and such a word would otherwise silently match nothing like it.
+Inside quotes ``*`` is punctuation, as in the text searched. ``AND``,
+``OR`` and ``NOT`` are ordinary words: no boolean operators.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ CODE_SECTIONS: dict[int, tuple[str, ...]] = {
     2: ("description",),
     3: ("conversations",),
     4: ("attachments",),
-    5: ("custom",),
+    5: ("custom",),  # text and paragraph fields (documents.TEXT_FIELD_TYPES)
     6: ("people",),
 }
 ARCHIVED_CODE = 7
@@ -41,6 +43,8 @@ ADVANCED_FIELDS: dict[str, str] = {"subject": "subject", "ticket_number": "numbe
 CUSTOM_PREFIX = "cf_"
 
 _PIECES = re.compile(r'"([^"]*)"?|([^\s"]+)')
+# A letter or digit: a character of a word, as documents.tokens reads words.
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,8 @@ def parse_chunks(query: object, name: str) -> tuple[Chunk, ...]:
     chunks: list[Chunk] = []
     for match in _PIECES.finditer(query):
         phrase, word = match.group(1), match.group(2)
-        if phrase is not None:
-            chunk = Chunk(" ".join(phrase.split()))
-        else:
-            stem = word.rstrip("*")
-            chunk = Chunk(stem.replace("*", " "), is_prefix=stem != word)
+        chunk = Chunk(" ".join(phrase.split())) if phrase is not None \
+            else _word_chunk(word, name)
         if tokens(chunk.text):
             chunks.append(chunk)
     if not chunks:
@@ -99,6 +100,22 @@ def parse_chunks(query: object, name: str) -> tuple[Chunk, ...]:
     if len(chunks) > MAX_CHUNKS:
         raise BadRequest(f"{name} has more than {MAX_CHUNKS} words or phrases")
     return tuple(chunks)
+
+
+def _word_chunk(word: str, name: str) -> Chunk:
+    """A piece of the query outside quotes, as a chunk.
+
+    A ``*`` after its last letter or digit makes it a prefix (``print*``,
+    ``(print*)``); one before it is a 400 that names the piece.
+    """
+    characters = [match.start() for match in _WORD_CHARACTER.finditer(word)]
+    if not characters:  # no word in it: the caller leaves it out
+        return Chunk(word)
+    last = characters[-1]
+    if "*" in word[:last]:
+        raise BadRequest(f"{name}: {word!r} has a * at its start or inside it; only a "
+                         "trailing * is supported (prefix match, e.g. print*)")
+    return Chunk(word.replace("*", ""), is_prefix="*" in word[last:])
 
 
 def _document(raw: str | None) -> dict[str, Any]:
@@ -132,7 +149,8 @@ def _code(value: object) -> int:
     if number not in CODE_SECTIONS and number != ARCHIVED_CODE:
         raise BadRequest(f"search_query.search_in: unknown code {number}; codes are 1 subject "
                          "and number, 2 description, 3 conversations, 4 attachment names, "
-                         "5 custom fields, 6 contacts and companies, 7 include archived")
+                         "5 text custom fields, 6 contacts and companies, 7 include "
+                         "archived")
     return number
 
 

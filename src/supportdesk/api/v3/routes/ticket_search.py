@@ -35,12 +35,14 @@ ADVANCED_EXAMPLE = ('{"search_term": [{"query": "printer", "search_in": ["subjec
     description="Full-text search, answered like the ticket list (`count`, `tickets`, "
     "`next_page`). `search_type` 1 (simple): `search_query` is "
     f"`{SIMPLE_EXAMPLE}`; `search_in` codes: 1 subject and number, 2 description, "
-    "3 conversations, 4 attachment names, 5 custom fields (text, paragraph, dropdown, "
-    "multi-select), 6 contact and company, 7 include archived; none means 1-6. "
+    "3 conversations, 4 attachment names, 5 text custom fields (text and paragraph; "
+    "dropdown and multi-select fields are searched by name in advanced search), "
+    "6 contact and company, 7 include archived (no effect); none means 1-6. "
     "`search_type` 2 (advanced): every term must match, each within one of its fields "
     f"(`subject`, `ticket_number`, `cf_<Label>`), e.g. `{ADVANCED_EXAMPLE}`. Words match in "
     "any order with English stemming; `\"a phrase\"` matches as written; `word*` matches "
-    "words starting with `word` (no infix wildcards). `count` is exact: no result ceiling.",
+    "words starting with `word` (a `*` anywhere else in a word is a 400). `count` is "
+    "exact: no result ceiling.",
     responses={200: {"description": "A page of matching tickets",
                      "content": {"application/json": {"example": SEARCH_RESULT_EXAMPLE}}},
                **READ_ERRORS},
