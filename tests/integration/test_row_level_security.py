@@ -13,13 +13,23 @@ the first test below makes sure that stays true.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
 from supportdesk.db.base import Base, TenantOwned
-from supportdesk.db.rls import POLICY, bind_transaction
+from supportdesk.db.rls import (
+    MAKE_MATCH_LEAKPROOF,
+    MATCH_FUNCTION,
+    POLICY,
+    bind_transaction,
+    is_superuser,
+    make_search_match_leakproof,
+    search_match_is_leakproof,
+)
 from supportdesk.db.session import Database
 from supportdesk.tickets.service import NewTicket, create_ticket
+from tests.conftest import TEST_DATABASE_URL
 from tests.factories import TenantFixture
 
 
@@ -138,3 +148,28 @@ def test_the_units_of_a_tenant_bind_their_transactions(
             assert unit.session.execute(setting).scalar_one() == str(tenant.tenant_id)
     with postgres.session() as session:
         assert session.execute(setting).scalar_one() in {None, ""}
+
+
+def test_the_search_match_is_marked_leakproof_only_by_a_superuser(
+    database: Database,
+) -> None:
+    """``db.rls``: the suite's database was set up as docs/operations.md says; the
+    ordinary owner can see that but not change it, a superuser can."""
+    if database.dialect != "postgresql":
+        pytest.skip("LEAKPROOF and row-level security are PostgreSQL's")
+    superuser_url = make_url(TEST_DATABASE_URL).set(database=database.engine.url.database)
+    admin = create_engine(superuser_url, isolation_level="AUTOCOMMIT")
+    try:
+        with database.engine.connect() as owner, admin.connect() as root:
+            assert (is_superuser(owner), is_superuser(root)) == (False, True)
+            assert search_match_is_leakproof(owner) is True
+            root.execute(text(f"ALTER FUNCTION {MATCH_FUNCTION} NOT LEAKPROOF"))
+            assert search_match_is_leakproof(owner) is False
+            assert make_search_match_leakproof(owner) is False
+            assert search_match_is_leakproof(owner) is False
+            assert make_search_match_leakproof(root) is True
+            assert search_match_is_leakproof(owner) is True
+    finally:
+        with admin.connect() as root:
+            root.execute(text(MAKE_MATCH_LEAKPROOF))
+        admin.dispose()

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 
+from supportdesk.db.rls import search_match_is_leakproof
 from supportdesk.seed.bulk import seed_tickets
 from tests.factories import TenantFixture
 from tests.plans import plan
@@ -249,7 +250,7 @@ def test_postgres_finds_a_rare_words_matches_through_the_gin_index(
         way: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The count and the page find the matches through the GIN index, never a scan.
 
-    Planned with the tenant policy lifted (see the test below for why). The
+    Planned with the tenant policy lifted; the test below plans it under the policy. The
     probe way (a time order walking tickets and testing each one's own index
     row by primary key) reads no other match, so it has no GIN read to show.
     """
@@ -260,34 +261,20 @@ def test_postgres_finds_a_rare_words_matches_through_the_gin_index(
             statement, planned(tenant, statement, parameters, lift_policy=True))
 
 
-# Why the test below is expected to fail today, and what it takes to fix it.
-POLICY_KEEPS_THE_MATCH_OFF_THE_INDEX = (
-    "Under the forced tenant policy PostgreSQL evaluates the policy's condition before any "
-    "condition that is not LEAKPROOF, and @@ (ts_match_vq) is not: it cannot be an index "
-    "condition, so every search reads all of the tenant's ticket_search rows. Marking "
-    "ts_match_vq LEAKPROOF needs a superuser; the other ways out (no SELECT policy on "
-    "ticket_search, or no FORCE for its owner) weaken row-level security: not decided.")
-
-
-def is_the_match_filtered_after_the_policy(lines: list[str]) -> bool:
-    """The known cause: ``@@`` is a filter and never an index condition."""
-    return any("Filter:" in line and "document @@" in line for line in lines) and \
-        not any("Index Cond:" in line and "@@" in line for line in lines)
-
-
 @GIN_CASES
 def test_postgres_finds_a_rare_words_matches_through_the_gin_index_under_the_policy(
         client: TestClient, tenant: TenantFixture, rare_among_many: list[int], order: str,
         way: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """As the application really runs (an ordinary role, the policy forced).
 
-    Expected to fail, for the one known cause only: any other plan is held
-    to the GIN read like the test above.
+    Only with ``@@`` marked LEAKPROOF (``db.rls``; the suite's database is set
+    up as docs/operations.md tells operators) may the policy's condition and
+    the match both be conditions of the index.
     """
+    with tenant.database.engine.connect() as connection:
+        assert search_match_is_leakproof(connection)
     force_way(monkeypatch, way)
     for statement, parameters in statements_on_the_index(client, tenant, rare_among_many,
                                                           order):
-        lines = planned(tenant, statement, parameters, lift_policy=False)
-        if is_the_match_filtered_after_the_policy(lines):
-            pytest.xfail(POLICY_KEEPS_THE_MATCH_OFF_THE_INDEX)
-        assert_reads_through_the_gin_index(statement, lines)
+        assert_reads_through_the_gin_index(
+            statement, planned(tenant, statement, parameters, lift_policy=False))

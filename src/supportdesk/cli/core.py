@@ -22,6 +22,7 @@ from supportdesk.api.header_limits import UVICORN_HEAD_FACTOR
 from supportdesk.cli.common import TenantOption, app, base_url, deployment, print_access
 from supportdesk.config import Settings, get_settings
 from supportdesk.db.migrate import upgrade
+from supportdesk.db.rls import MAKE_MATCH_LEAKPROOF, search_match_is_leakproof
 from supportdesk.errors import NotFound
 from supportdesk.memory import limit_malloc_arenas
 from supportdesk.seed.bulk import (
@@ -81,7 +82,17 @@ def migrate() -> None:
     """Bring the database schema up to date."""
     with deployment() as (_settings, database):
         upgrade(database.engine)
+        leakproof = True
+        if database.dialect == "postgresql":
+            with database.engine.connect() as connection:
+                leakproof = search_match_is_leakproof(connection)
     typer.echo("database schema is up to date")
+    if not leakproof:
+        typer.echo(
+            "warning: ticket search cannot use its index under row-level security until a "
+            f"superuser runs, once, in this database: {MAKE_MATCH_LEAKPROOF}; "
+            "until then every search reads all of the tenant's search documents "
+            "(docs/operations.md, PostgreSQL)", err=True)
 
 
 @app.command()

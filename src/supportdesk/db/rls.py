@@ -60,3 +60,45 @@ def bind_transaction(connection: Connection, tenant_id: int) -> None:
     """Bind the current transaction (only) to ``tenant_id``."""
     connection.execute(text("SELECT set_config(:name, :value, true)"),
                        {"name": SETTING, "value": str(tenant_id)})
+
+
+# -- Full-text matches under the policy ---------------------------------------------------
+#
+# Under a forced policy PostgreSQL applies the policy's condition before any
+# condition whose functions are not LEAKPROOF (they could reveal rows the
+# policy hides, through an error or a side effect). ``@@`` is
+# ``ts_match_vq``, which PostgreSQL does not mark LEAKPROOF, so under the
+# policy a search's match cannot be a condition of the GIN index: every
+# search reads all of the tenant's documents and tests each one. Matching a
+# document against a query has no side effects and raises no error that
+# depends on the document, so marking it LEAKPROOF lets the index find the
+# matches while the policy still hides other tenants' rows. Only a superuser
+# may mark it: migration 0016 does when it runs as one, and ``supportdesk
+# migrate`` otherwise prints the statement for a superuser to run once
+# (docs/operations.md, PostgreSQL).
+
+MATCH_FUNCTION = "pg_catalog.ts_match_vq(tsvector, tsquery)"
+MAKE_MATCH_LEAKPROOF = f"ALTER FUNCTION {MATCH_FUNCTION} LEAKPROOF"
+
+
+def is_superuser(connection: Connection) -> bool:
+    """Whether the connection's role is a superuser (so may alter catalog functions)."""
+    return bool(connection.execute(text(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar_one())
+
+
+def search_match_is_leakproof(connection: Connection) -> bool:
+    """Whether ``@@`` may be an index condition under the tenant policy (see above)."""
+    return bool(connection.execute(
+        text("SELECT proleakproof FROM pg_proc WHERE oid = CAST(:name AS regprocedure)"),
+        {"name": MATCH_FUNCTION}).scalar_one())
+
+
+def make_search_match_leakproof(connection: Connection) -> bool:
+    """Mark ``@@`` LEAKPROOF if it is not yet and the role may; whether it is now."""
+    if search_match_is_leakproof(connection):
+        return True
+    if not is_superuser(connection):
+        return False
+    connection.execute(text(MAKE_MATCH_LEAKPROOF))
+    return True
