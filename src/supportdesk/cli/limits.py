@@ -2,7 +2,9 @@
 
 ``tenant set-limits`` / ``tenant limits`` change and show a tenant's plan;
 ``apikey usage`` / ``apikey reset-usage`` show and clear keys' counters in
-the same counter store the server uses (Redis or ``<data dir>/ratelimit.db``).
+the same counter store the server uses (Redis or ``<data dir>/ratelimit.db``);
+``address show`` / ``address unblock`` do the same for a client address's
+failed authentications.
 """
 
 from __future__ import annotations
@@ -12,19 +14,27 @@ from typing import Annotated
 import typer
 
 from supportdesk.cli.apikeys import apikey_app
-from supportdesk.cli.common import TenantOption, deployment
+from supportdesk.cli.common import TenantOption, app, deployment
 from supportdesk.cli.tenants import tenant_app
+from supportdesk.clock import SystemClock
 from supportdesk.ratelimit.buckets import Decision
 from supportdesk.ratelimit.limiter import RateLimiter
 from supportdesk.ratelimit.plans import Plan
 from supportdesk.ratelimit.service import (
+    AddressStanding,
     KeyUsage,
+    address_standing,
     get_plan,
     key_usage,
     reset_key_usage,
     set_plan,
+    unblock_address,
 )
 from supportdesk.unit import open_unit
+
+address_app = typer.Typer(help="Failed authentications per client address: show, unblock.",
+                          no_args_is_help=True)
+app.add_typer(address_app, name="address")
 
 SubdomainArgument = Annotated[str, typer.Argument(help="The tenant's subdomain.")]
 
@@ -117,3 +127,46 @@ def apikey_reset_usage(
             limiter.close()
     typer.echo(f"reset the usage of API key {key_id} of {tenant!r}")
     _print_usage([usage])
+
+
+AddressArgument = Annotated[str, typer.Argument(
+    help="The client's IP address (an IPv6 address stands for its /64).")]
+
+
+def _print_standing(standing: AddressStanding) -> None:
+    if standing.failures is None:
+        typer.echo("failed-authentication limits are off "
+                   "(SUPPORTDESK_RATE_LIMIT_AUTH_FAILURES=0)")
+        return
+    failures = standing.failures
+    state = "blocked" if standing.blocked else "not blocked"
+    typer.echo(f"{standing.counter}: {state}, {failures.limit - failures.remaining}/"
+               f"{failures.limit} failed authentications counted (all gone in "
+               f"{failures.reset_seconds}s)")
+
+
+@address_app.command("show")
+def address_show(address: AddressArgument) -> None:
+    """Show the failed authentications counted against an address, and whether it is
+    blocked."""
+    with deployment() as (settings, database):
+        limiter = RateLimiter.from_settings(settings, database)
+        try:
+            standing = address_standing(limiter, address, now=SystemClock().now())
+        finally:
+            limiter.close()
+    _print_standing(standing)
+
+
+@address_app.command("unblock")
+def address_unblock(address: AddressArgument) -> None:
+    """Forget an address's failed authentications: it is let in again at once, on every
+    server sharing the counter store."""
+    with deployment() as (settings, database):
+        limiter = RateLimiter.from_settings(settings, database)
+        try:
+            standing = unblock_address(limiter, address, now=SystemClock().now())
+        finally:
+            limiter.close()
+    typer.echo(f"unblocked {standing.counter}")
+    _print_standing(standing)

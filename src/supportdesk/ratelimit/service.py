@@ -180,3 +180,52 @@ def address_bucket(address: str) -> str:
         return f"auth:{ipaddress.IPv6Network((parsed, 64), strict=False)}"
     return f"auth:{parsed}"
 
+
+
+@dataclass(frozen=True, slots=True)
+class AddressStanding:
+    """Where a client address stands with failed authentications.
+
+    ``counter`` names what is counted (an IPv6 address is counted by its
+    /64); ``failures`` is None when the failed-authentication limit is off.
+    """
+
+    address: str
+    counter: str
+    failures: Decision | None
+
+    @property
+    def blocked(self) -> bool:
+        return self.failures is not None and self.failures.remaining <= 0
+
+
+def _address_counter(address: str) -> str:
+    text = address.strip()
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise BadRequest(f"{address!r} is not an IP address") from None
+        # A network as ``address show`` prints it (an IPv6 /64), counted under its own name.
+        return f"auth:{ipaddress.ip_network(text, strict=False)}"
+    return address_bucket(text)
+
+
+def address_standing(limiter: RateLimiter, address: str, *, now: datetime) -> AddressStanding:
+    """The failed authentications counted against ``address`` (or its /64)."""
+    counter = _address_counter(address)
+    failures = None
+    if limiter.address_limit is not None:
+        # The store directly, not the fail mode: an operator asking must see a failure.
+        failures = limiter.store.look(counter, limiter.address_limit, 0, epoch_seconds(now))
+    return AddressStanding(address=address.strip(), counter=counter.removeprefix("auth:"),
+                           failures=failures)
+
+
+def unblock_address(limiter: RateLimiter, address: str, *, now: datetime) -> AddressStanding:
+    """Forget the failed authentications of ``address`` (or its /64): it is let in at once."""
+    counter = _address_counter(address)
+    limiter.reset([counter])
+    return address_standing(limiter, address, now=now)

@@ -13,14 +13,13 @@ from typer.testing import CliRunner
 
 from supportdesk.catalog.snapshot import clear_cache
 from supportdesk.cli import app
-from supportdesk.clock import FixedClock
-from supportdesk.config import Settings, get_settings
+from supportdesk.config import get_settings
 from supportdesk.db.session import Database
 from supportdesk.ratelimit.limiter import RateLimiter
 from supportdesk.ratelimit.plans import STANDARD
-from supportdesk.ratelimit.service import calls_bucket
+from supportdesk.ratelimit.service import address_bucket, calls_bucket
 from supportdesk.tenancy.service import issue_key
-from tests.factories import TenantFixture, bad_request, make_tenant, not_found
+from tests.factories import TenantFixture, bad_request, not_found
 
 UNLIMITED_PLAN = {"plan": "unlimited", "unlimited": True, "calls": 100,
                   "window_seconds": 3600, "tickets_per_hour": 10000, "search_cost": 5}
@@ -76,11 +75,6 @@ def test_admin_routes_need_an_admin_key(app_client: TestClient, tenant: TenantFi
                         ("post", "/apis/admin/rate_limits/usage/1/reset")):
         response = app_client.request(method, url, json={})
         assert (response.status_code, response.json()) == (403, forbidden()), url
-
-
-@pytest.fixture
-def limited(database: Database, settings: Settings, clock: FixedClock) -> TenantFixture:
-    return make_tenant(database, settings, clock, subdomain="acme", limits=STANDARD)
 
 
 def usage(key_id: int, prefix: str, label: str, calls_left: int, calls_reset: int,
@@ -213,3 +207,53 @@ def test_cli_usage_and_reset(cli: CliRunner) -> None:
     finally:
         limiter.close()
         database.dispose()
+
+
+def test_cli_shows_and_unblocks_an_address(cli: CliRunner,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTDESK_RATE_LIMIT_AUTH_FAILURES", "3")
+    monkeypatch.setenv("SUPPORTDESK_RATE_LIMIT_AUTH_WINDOW", "60")
+    get_settings.cache_clear()
+    settings = get_settings()
+    database = Database.from_url(settings.database_url, pool_size=2)
+    limiter = RateLimiter.from_settings(settings, database)
+    assert limiter.address_limit is not None
+    try:
+        now = int(time.time())
+        for address in ("203.0.113.7", "203.0.113.7", "203.0.113.7", "2001:db8::1"):
+            assert limiter.take(address_bucket(address), limiter.address_limit, 1, now)
+        code, out, _ = run(cli, "address", "show", "203.0.113.7")
+        assert (code, out.split(" (all gone in")[0]) == (
+            0, "203.0.113.7: blocked, 3/3 failed authentications counted")
+        # They leave the window with their one-second slot: 60 to 61 s after them; the
+        # CLI reads the real clock a moment later.
+        assert 55 <= int(out.rsplit(" ", 1)[1].removesuffix("s)\n")) <= 61
+        # Another address of the same IPv6 /64 is the same counter.
+        code, out, _ = run(cli, "address", "show", "2001:db8::ffff")
+        assert (code, out.split(" (all gone in")[0]) == (
+            0, "2001:db8::/64: not blocked, 1/3 failed authentications counted")
+        code, out, _ = run(cli, "address", "unblock", "203.0.113.7")
+        assert (code, out) == (0, "unblocked 203.0.113.7\n203.0.113.7: not blocked, 0/3 "
+                                  "failed authentications counted (all gone in 0s)\n")
+        decision = limiter.take(address_bucket("203.0.113.7"), limiter.address_limit, 1, now)
+        assert decision is not None
+        assert (decision.allowed, decision.remaining) == (True, 2)
+        assert run(cli, "address", "unblock", "2001:db8::/64")[1].splitlines()[0] == (
+            "unblocked 2001:db8::/64")
+        assert run(cli, "address", "show", "2001:db8::2")[1] == (
+            "2001:db8::/64: not blocked, 0/3 failed authentications counted (all gone in "
+            "0s)\n")
+        assert run(cli, "address", "unblock", "acme.example") == (
+            1, "", "error: 'acme.example' is not an IP address\n")
+    finally:
+        limiter.close()
+        database.dispose()
+
+
+def test_cli_address_show_when_the_limit_is_off(cli: CliRunner,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTDESK_RATE_LIMIT_AUTH_FAILURES", "0")
+    get_settings.cache_clear()
+    assert run(cli, "address", "show", "203.0.113.7") == (
+        0, "failed-authentication limits are off (SUPPORTDESK_RATE_LIMIT_AUTH_FAILURES=0)\n",
+        "")

@@ -24,12 +24,12 @@ from supportdesk.db.session import Database
 from supportdesk.errors import RateLimited, Unauthorized
 from supportdesk.ratelimit.buckets import Decision, Limit
 from supportdesk.ratelimit.limiter import RateLimiter
-from supportdesk.ratelimit.plans import STANDARD, Plan
+from supportdesk.ratelimit.plans import Plan
 from supportdesk.seed.bulk import seed_tickets
 from supportdesk.tenancy.service import issue_key
 from supportdesk.tickets.models import Ticket
 from tests.factories import TenantFixture, make_tenant
-from tests.integration.test_rate_limits import (
+from tests.ratelimits import (
     LIMIT_HEADERS,
     calls_left,
     client_at,
@@ -42,18 +42,6 @@ TICKET = {"email": "pat@example.com", "subject": "Printer on fire",
           "description": "<p>Smoke</p>"}
 BLOCKED = ("too many failed authentication attempts from your address; retry in 61 "
            "seconds")
-
-
-@pytest.fixture
-def limited(database: Database, settings: Settings, clock: FixedClock) -> TenantFixture:
-    """Tenant acme on the Standard plan: 100 calls an hour per key."""
-    return make_tenant(database, settings, clock, subdomain="acme", limits=STANDARD)
-
-
-@pytest.fixture
-def api(app_client: TestClient, limited: TenantFixture) -> TestClient:
-    app_client.headers["Authorization"] = limited.key
-    return app_client
 
 
 def _tickets(tenant: TenantFixture) -> int:
@@ -118,14 +106,6 @@ def test_a_refused_admin_post_is_not_remembered(
 
 
 # Failed authentication ----------------------------------------------------------------
-
-
-@pytest.fixture
-def guarded(database: Database, settings: Settings, clock: FixedClock,
-            limited: TenantFixture) -> tuple[ASGIApp, TenantFixture]:
-    strict = settings.model_copy(update={"rate_limit_auth_failures": 5,
-                                         "rate_limit_auth_window": 60})
-    return create_app(strict, database=database, clock=clock), limited
 
 
 def test_a_blocked_address_learns_nothing_from_idempotent_retries(

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
 import uuid
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -20,41 +18,21 @@ from supportdesk.clock import FixedClock
 from supportdesk.config import Settings
 from supportdesk.db.session import Database
 from supportdesk.ratelimit.buckets import Decision, Limit, Window
-from supportdesk.ratelimit.plans import PER_MINUTE, STANDARD, Plan
+from supportdesk.ratelimit.plans import PER_MINUTE, Plan
 from supportdesk.ratelimit.service import epoch_seconds
 from supportdesk.ratelimit.stores import RedisStore, SqlStore
 from supportdesk.seed.bulk import seed_tickets
 from supportdesk.tenancy.service import issue_key
 from tests.factories import TenantFixture, make_tenant
-
-LIMIT_HEADERS = ("x-rate-limit-remaining", "x-ratelimit-limit", "x-ratelimit-remaining",
-                 "x-ratelimit-reset")
-REDIS_URL = os.environ.get("SUPPORTDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def limits(response: Any) -> dict[str, str | None]:
-    return {name: response.headers.get(name) for name in LIMIT_HEADERS}
-
-
-def calls_left(remaining: int, reset: int, limit: int = 100) -> dict[str, str | None]:
-    return {"x-rate-limit-remaining": str(remaining), "x-ratelimit-limit": str(limit),
-            "x-ratelimit-remaining": str(remaining), "x-ratelimit-reset": str(reset)}
-
-
-def too_many(message: str) -> dict[str, Any]:
-    return {"status": 429, "error": "Too Many Requests", "message": message}
-
-
-@pytest.fixture
-def limited(database: Database, settings: Settings, clock: FixedClock) -> TenantFixture:
-    """Tenant acme on the Standard plan: 100 calls an hour per key."""
-    return make_tenant(database, settings, clock, subdomain="acme", limits=STANDARD)
-
-
-@pytest.fixture
-def api(app_client: TestClient, limited: TenantFixture) -> TestClient:
-    app_client.headers["Authorization"] = limited.key
-    return app_client
+from tests.ratelimits import (
+    LIMIT_HEADERS,
+    REDIS_URL,
+    calls_left,
+    client_at,
+    limits,
+    tickets_left,
+    too_many,
+)
 
 
 def test_exactly_the_limit_succeeds_with_headers_then_429(api: TestClient) -> None:
@@ -234,12 +212,6 @@ def quota_api(database: Database, settings: Settings, clock: FixedClock,
     return app_client
 
 
-def tickets_left(response: Any) -> tuple[str | None, str | None, str | None]:
-    return (response.headers.get("x-ratelimit-tickets-limit"),
-            response.headers.get("x-ratelimit-tickets-remaining"),
-            response.headers.get("x-ratelimit-tickets-reset"))
-
-
 def test_the_ticket_quota_across_pages_of_100_50_30(quota_api: TestClient,
                                                     clock: FixedClock) -> None:
     received = 0
@@ -327,18 +299,6 @@ def test_paging_across_hours_never_receives_more_than_the_hourly_allowance(
 
 
 # Failed authentication per address ------------------------------------------------------
-
-
-@pytest.fixture
-def guarded(database: Database, settings: Settings, clock: FixedClock,
-            limited: TenantFixture) -> tuple[ASGIApp, TenantFixture]:
-    strict = settings.model_copy(update={"rate_limit_auth_failures": 5,
-                                         "rate_limit_auth_window": 60})
-    return create_app(strict, database=database, clock=clock), limited
-
-
-def client_at(app: ASGIApp, address: str) -> TestClient:
-    return TestClient(app, base_url="http://acme.localhost", client=(address, 50000))
 
 
 def test_failed_keys_are_limited_per_address(guarded: tuple[ASGIApp, TenantFixture],
