@@ -143,9 +143,14 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def time_calls(name: str, call: Callable[[], object], *, seconds: float,
-               min_iterations: int = 20, max_iterations: int = 100_000) -> Timing:
-    """Call ``call`` in one thread for about ``seconds`` (after 2 warm-up calls)."""
-    for _ in range(2):
+               min_iterations: int = 20, max_iterations: int = 100_000,
+               warmups: int = 2) -> Timing:
+    """Call ``call`` in one thread for about ``seconds`` (after ``warmups`` calls).
+
+    At least ``min_iterations`` calls are timed, so a call slower than
+    ``seconds / min_iterations`` makes the timing last longer than ``seconds``.
+    """
+    for _ in range(warmups):
         call()
     samples: list[float] = []
     started = time.perf_counter()
@@ -161,6 +166,35 @@ def time_calls(name: str, call: Callable[[], object], *, seconds: float,
                   mean_ms=statistics.fmean(samples) * 1000)
 
 
+def cpu_times() -> tuple[int, int]:
+    """(stolen, total) CPU time of the whole machine so far, in clock ticks (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is inside user).
+    return fields[7], sum(fields[:8])
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's CPU time the hypervisor gave to others in between.
+
+    On a shared virtual machine a run with 20% stolen is not comparable
+    with one with 1%: every figure of it is slower for reasons outside it.
+    """
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
+
+
+def calibration_ms() -> float:
+    """Best of five: milliseconds for a fixed loop of pure Python (the machine's speed)."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def machine() -> dict[str, Any]:
     model = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -170,7 +204,8 @@ def machine() -> dict[str, Any]:
     memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
     return {"cpu": model, "cores": os.cpu_count(),
             "memory_gb": round(int(memory) / 1024 / 1024, 1),
-            "load_average": os.getloadavg(), "python": platform.python_version(),
+            "load_average": os.getloadavg(), "calibration_ms": calibration_ms(),
+            "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version, "kernel": platform.release()}
 
 
@@ -515,6 +550,7 @@ def prepare(kind: str, args: argparse.Namespace) -> tuple[str, dict[str, str]]:
 
 def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     began = time.perf_counter()
+    cpu_began = cpu_times()
     url, env = prepare(kind, args)
     log(f"{kind}: migrate, tenant, limits")
     cli(env, "migrate")
@@ -525,8 +561,10 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         f"`tenant set-limits --unlimited` failed: {(limits.stderr or limits.stdout).strip()[:200]}"
     log(f"{kind}: seeding {args.tickets:,} tickets")
     started = time.perf_counter()
+    cpu_seed = cpu_times()
     seeded = cli(env, "seed", "--tenant", TENANT, "--tickets", str(args.tickets))
     wall = time.perf_counter() - started
+    seed_steal = steal_share(cpu_seed, cpu_times())
     match = re.search(r"in ([\d.]+)s", seeded.stdout)
     seed_seconds = float(match.group(1)) if match else wall
     log(f"{kind}: {seeded.stdout.strip()}")
@@ -603,7 +641,10 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
                    FloorQuery("list_filtered_100", 100, 0, filtered_where),
                    FloorQuery("list_offset", 30, offset, "")]
         seconds = max(2.0, min(args.duration, 10))
-        floors = [time_calls(f"floor {q.name}", partial(floor.page, q), seconds=seconds)
+        # A floor page that takes seconds (the deep page's OFFSET walk) is timed
+        # a few times only: its figure is for reading, not a target's comparator.
+        floors = [time_calls(f"floor {q.name}", partial(floor.page, q), seconds=seconds,
+                             min_iterations=3, warmups=1)
                   for q in queries]
     finally:
         floor.close()
@@ -612,7 +653,8 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     wall_seconds = round(time.perf_counter() - began, 1)
     log(f"{kind}: done in {wall_seconds:.0f} s")
     return {"database": kind, "tickets": args.tickets, "seed_seconds": round(seed_seconds, 1),
-            "wall_seconds": wall_seconds,
+            "wall_seconds": wall_seconds, "seed_steal": round(seed_steal, 3),
+            "steal": round(steal_share(cpu_began, cpu_times()), 3),
             "seed_output": seeded.stdout.strip(), "limits_note": limits_note,
             "duration_s": args.duration, "connections": args.connections, "workers": WORKERS,
             "offset": offset, "floor_matches_wire": floor_match,
@@ -661,7 +703,10 @@ def markdown(result: dict[str, Any], info: dict[str, Any]) -> str:
         f"({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB; load average "
-        f"at start {', '.join(f'{x:.2f}' for x in info['load_average'])}. "
+        f"at start {', '.join(f'{x:.2f}' for x in info['load_average'])}; calibration "
+        f"loop {info.get('calibration_ms', '-')} ms (lower is faster); CPU time stolen by "
+        f"the hypervisor during this database's run {result.get('steal', 0):.0%} "
+        f"(during its seed {result.get('seed_steal', 0):.0%}). "
         f"{WORKERS} workers, wrk 2 threads, {result['connections']} connections, "
         f"{result['duration_s']} s per scenario, on the same machine.",
         "",
