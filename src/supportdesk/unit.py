@@ -92,9 +92,19 @@ class TenantUnit:
         Its connection goes back to the pool from the service's own thread,
         so closing the unit afterwards does no I/O (``api.deps._served``
         then closes it on the event loop). A later read begins anew.
+
+        On PostgreSQL the transaction ends with ``COMMIT``: for a transaction
+        that wrote nothing it is the same as ``ROLLBACK``, but psycopg throws
+        away the connection's prepared statements on every ``ROLLBACK``, so
+        the list and details statements would be parsed and planned anew on
+        each call (the filtered list of 100: 1.8 ms of planning beside 1.5 ms
+        of running, docs/benchmarks.md). Only read services call this.
         """
-        if self.group is None and self._session is not None:
-            self._session.close()
+        session = self._session
+        if self.group is None and session is not None:
+            if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+                session.commit()
+            session.close()
 
     @property
     def in_transaction(self) -> bool:
