@@ -10,9 +10,14 @@ recreated ``supportdesk_bench`` (PostgreSQL); ``migrate``, ``tenant create bench
 loopback port, driven by wrk (``benchmarks/wrk/*.lua``) at ``--connections``
 connections per scenario, reporting throughput, p50, p99, errors and the peak
 RSS of each worker during the scenario (VmHWM, reset before each scenario).
-After the server stops, in-process: the **floor** (the same list page built
-by a raw driver query and orjson, no HTTP, no framework, one thread) and the
-``count`` query of the listing code for each filter key and all keys at once.
+Before the server starts, in-process: the **floor** (the same list page built
+by a raw driver query and orjson, no HTTP, no framework, one thread; on
+PostgreSQL as the superuser, so with no row-level security policy), timed on
+the database the read scenarios see; the filtered floor page again after the
+write scenarios. After the server stops, the ``count`` query of the listing
+code for each filter key and all keys at once. On PostgreSQL everything but
+the floor connects as ``supportdesk_bench``, an ordinary role owning the
+database, so the tenant policies apply as in production.
 
 Results go to ``benchmarks/results/<database>-<tickets>-<time>.json``; a
 Markdown table is printed and, with ``--out``, written between the
@@ -65,7 +70,14 @@ BENCH_DIR = ROOT / "var" / "bench"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Issue #5: the whole benchmark, both databases, on a fresh machine.
 BUDGET_SECONDS = 20 * 60
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/supportdesk_bench"
+# The server, the seed and migrate connect as an ordinary role that owns the bench
+# database, as docs/security.md tells operators to run: a superuser bypasses
+# row-level security, so figures taken as one would leave out the policies' cost.
+# The floor reads as the superuser (PG_FLOOR_URL): it is the physical floor, one
+# raw query with the tenant written into it, no policy.
+BENCH_ROLE = "supportdesk_bench"
+PG_URL = f"postgresql+psycopg://{BENCH_ROLE}@127.0.0.1:5432/supportdesk_bench"
+PG_FLOOR_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/supportdesk_bench"
 TENANT = "bench"
 WORKERS = 2
 
@@ -135,6 +147,11 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def _driver_url(url: str) -> str:
+    """A SQLAlchemy ``postgresql+psycopg://`` URL as psycopg itself takes it."""
+    return url.replace("postgresql+psycopg", "postgresql")
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -428,9 +445,25 @@ class Floor:
         else:
             import psycopg  # noqa: PLC0415 - only needed for PostgreSQL
 
-            self.connection = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"),
-                                              autocommit=True)
+            self.connection = psycopg.connect(_driver_url(url), autocommit=True)
+            # Prepared once, planned once. Planning the page's ten-table join costs
+            # 8-25 ms, ten times running it; psycopg prepares a statement on its
+            # fifth run and PostgreSQL then keeps planning it each time unless it
+            # judges a generic plan no worse, which its statistics decide anew on
+            # every seed: the same floor ran at 2.7 ms a page on one run and
+            # 28 ms on another. The floor is the cheapest way to the page, so it
+            # takes the generic plan, for the pages at offset 0. The deep page keeps
+            # a plan made for its offset: a generic one walks its 900,000 rows
+            # through every join (its figure is for reading, not a comparator).
+            self.connection.prepare_threshold = 0
+        self.plan_mode = "auto"
         self.columns = wire_columns(self.dialect)
+
+    def _plan_for(self, query: FloorQuery) -> None:
+        mode = "force_generic_plan" if query.offset == 0 else "force_custom_plan"
+        if self.dialect == "postgresql" and mode != self.plan_mode:
+            self.connection.execute(f"SET plan_cache_mode = {mode}")
+            self.plan_mode = mode
 
     def ids(self, table: str, names: list[str]) -> list[int]:
         placeholders = ", ".join([self.mark] * len(names))
@@ -439,16 +472,34 @@ class Floor:
             f"AND name IN ({placeholders})", (self.tenant_id, *names)).fetchall()
         return [row[0] for row in rows]
 
+    def statements(self, query: FloorQuery) -> tuple[str, str]:
+        """The page's two statements: the count, and the page's rows."""
+        where = f"t.tenant_id = {self.mark}" + (f" AND {query.where}" if query.where else "")
+        return (f"SELECT count(*) FROM tickets t WHERE {where}",
+                f"SELECT {self.columns} {FROM} WHERE {where} "
+                f"ORDER BY t.created_at DESC, t.number DESC LIMIT {query.page_size} "
+                f"OFFSET {query.offset}")
+
+    def plans(self, query: FloorQuery) -> list[str]:
+        """How the database runs the page's statements (kept with the results).
+
+        PostgreSQL's with ANALYZE and BUFFERS, so a slow floor shows whether
+        its plan changed or its reads did (heap fetches after writes).
+        """
+        self._plan_for(query)
+        explain = "EXPLAIN QUERY PLAN " if self.dialect == "sqlite" else \
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
+        return ["\n".join(" ".join(str(x) for x in row) for row in
+                          self.connection.execute(explain + sql, (self.tenant_id,)).fetchall())
+                for sql in self.statements(query)]
+
     def page(self, query: FloorQuery) -> bytes:
         """The response body of one list call: count, tickets, next_page."""
+        self._plan_for(query)
         execute = self.connection.execute
-        where = f"t.tenant_id = {self.mark}" + (f" AND {query.where}" if query.where else "")
-        total = execute(f"SELECT count(*) FROM tickets t WHERE {where}",
-                        (self.tenant_id,)).fetchone()[0]
-        cursor = execute(
-            f"SELECT {self.columns} {FROM} WHERE {where} "
-            f"ORDER BY t.created_at DESC, t.number DESC LIMIT {query.page_size} "
-            f"OFFSET {query.offset}", (self.tenant_id,))
+        count_sql, page_sql = self.statements(query)
+        total = execute(count_sql, (self.tenant_id,)).fetchone()[0]
+        cursor = execute(page_sql, (self.tenant_id,))
         names = [column[0] for column in cursor.description]
         tickets = []
         for row in cursor.fetchall():
@@ -541,7 +592,15 @@ def prepare(kind: str, args: argparse.Namespace) -> tuple[str, dict[str, str]]:
 
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute("DROP DATABASE IF EXISTS supportdesk_bench WITH (FORCE)")
-            admin.execute("CREATE DATABASE supportdesk_bench")
+            admin.execute(f"DO $$ BEGIN CREATE ROLE {BENCH_ROLE}; EXCEPTION WHEN "
+                          "duplicate_object OR unique_violation THEN NULL; END $$")
+            admin.execute(f"ALTER ROLE {BENCH_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS")
+            admin.execute(f"CREATE DATABASE supportdesk_bench OWNER {BENCH_ROLE}")
+        # The operator's one step as a superuser (docs/operations.md): without it
+        # search cannot use its GIN index under the tenant policy.
+        with psycopg.connect(_driver_url(PG_FLOOR_URL), autocommit=True) as inside:
+            inside.execute("ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) "
+                           "LEAKPROOF")
         url = PG_URL
     env = {**os.environ, "SUPPORTDESK_DATABASE_URL": url,
            "SUPPORTDESK_DATA_DIR": str(folder / "data"), "SUPPORTDESK_BASE_DOMAIN": "localhost"}
@@ -577,8 +636,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         import psycopg  # noqa: PLC0415
 
         started = time.perf_counter()
-        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"),
-                             autocommit=True) as connection:
+        with psycopg.connect(_driver_url(url), autocommit=True) as connection:
             connection.execute("VACUUM (ANALYZE)")
         log(f"{kind}: VACUUM (ANALYZE) in {time.perf_counter() - started:.0f} s")
 
@@ -603,49 +661,46 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     ]
     wrk_env = {**os.environ, "BENCH_HOST": host, "BENCH_KEY": key,
                "BENCH_MAX": str(args.tickets)}
-    log(f"{kind}: serving on {base} with {WORKERS} workers")
-    server = start_server(env, port, host, key)
-    http: list[HttpResult] = []
-    tenant_id = _tenant_id(url)
-    floor = Floor(url, tenant_id)
+    # The floor is timed first, on the database the read scenarios see: after
+    # the seed (and VACUUM), before the write scenarios change it, with no
+    # server running beside it.
+    floor_url = PG_FLOOR_URL if kind == "postgresql" else url
+    floor = Floor(floor_url, _tenant_id(floor_url))
     try:
-        # Compared before the write scenarios add tickets.
-        wire_page = httpx.get(base + "/apis/v3/tickets", headers=headers, timeout=120).json()
-        floor_match = _compare(orjson.loads(floor.page(FloorQuery("list", 30, 0, ""))),
-                               wire_page)
-        log(f"{kind}: floor page matches the API's: {floor_match}")
-        for scenario in scenarios:
-            reason = preflight(base, headers, scenario)
-            if reason is not None:
-                http.append(HttpResult(name=scenario.name, available=False, note=reason))
-                log(f"{kind}: {scenario.name}: {reason}")
-                continue
-            result = run_wrk(scenario, base, wrk_env, duration=args.duration,
-                             connections=args.connections, master=server.pid)
-            http.append(result)
-            log(f"{kind}: {scenario.name}: {result.requests_per_s:.0f}/s p50 "
-                f"{result.p50_ms} ms p99 {result.p99_ms} ms rss {result.peak_rss_mb} "
-                f"{result.note}")
-    except BaseException:
-        floor.close()
-        raise
-    finally:
-        stop_server(server)
-    try:
-        status_ids = floor.ids("statuses", THREE_FILTERS["status"])
-        group_ids = floor.ids("groups", THREE_FILTERS["group"])
-        filtered_where = (f"t.status_id IN ({', '.join(map(str, status_ids))}) AND "
-                          f"t.priority IN (10, 20) AND "
-                          f"t.group_id IN ({', '.join(map(str, group_ids))})")
-        queries = [FloorQuery("list", 30, 0, ""),
-                   FloorQuery("list_filtered_100", 100, 0, filtered_where),
-                   FloorQuery("list_offset", 30, offset, "")]
-        seconds = max(2.0, min(args.duration, 10))
-        # A floor page that takes seconds (the deep page's OFFSET walk) is timed
-        # a few times only: its figure is for reading, not a target's comparator.
-        floors = [time_calls(f"floor {q.name}", partial(floor.page, q), seconds=seconds,
-                             min_iterations=3, warmups=1)
-                  for q in queries]
+        queries = floor_queries(floor, offset)
+        log(f"{kind}: timing the floor")
+        floors = time_floor(floor, queries, args.duration)
+        floor_plans = {q.name: floor.plans(q) for q in queries[:2]}
+        log(f"{kind}: serving on {base} with {WORKERS} workers")
+        server = start_server(env, port, host, key)
+        http: list[HttpResult] = []
+        try:
+            # Compared before the write scenarios add tickets.
+            wire_page = httpx.get(base + "/apis/v3/tickets", headers=headers,
+                                  timeout=120).json()
+            floor_match = _compare(orjson.loads(floor.page(queries[0])), wire_page)
+            log(f"{kind}: floor page matches the API's: {floor_match}")
+            for scenario in scenarios:
+                reason = preflight(base, headers, scenario)
+                if reason is not None:
+                    http.append(HttpResult(name=scenario.name, available=False, note=reason))
+                    log(f"{kind}: {scenario.name}: {reason}")
+                    continue
+                result = run_wrk(scenario, base, wrk_env, duration=args.duration,
+                                 connections=args.connections, master=server.pid)
+                http.append(result)
+                log(f"{kind}: {scenario.name}: {result.requests_per_s:.0f}/s p50 "
+                    f"{result.p50_ms} ms p99 {result.p99_ms} ms rss {result.peak_rss_mb} "
+                    f"{result.note}")
+        finally:
+            stop_server(server)
+        # The filtered floor again, after the writes: for reading only, to tell a
+        # change of the database's state from a change of the machine's speed.
+        after_writes = time_calls("floor list_filtered_100 after writes",
+                                  partial(floor.page, queries[1]),
+                                  seconds=max(1.0, min(args.duration / 3, 3)),
+                                  min_iterations=3, warmups=1)
+        floor_plans["list_filtered_100 after writes"] = floor.plans(queries[1])
     finally:
         floor.close()
     log(f"{kind}: floor done; timing count")
@@ -659,7 +714,32 @@ def bench_database(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             "duration_s": args.duration, "connections": args.connections, "workers": WORKERS,
             "offset": offset, "floor_matches_wire": floor_match,
             "http": [asdict(r) for r in http], "floor": [asdict(f) for f in floors],
+            "floor_after_writes": asdict(after_writes), "floor_plans": floor_plans,
             "count": [asdict(c) for c in counts]}
+
+
+def floor_queries(floor: Floor, offset: int) -> list[FloorQuery]:
+    """The floor's pages: the default page, the filtered page of 100, the deep page."""
+    status_ids = floor.ids("statuses", THREE_FILTERS["status"])
+    group_ids = floor.ids("groups", THREE_FILTERS["group"])
+    filtered_where = (f"t.status_id IN ({', '.join(map(str, status_ids))}) AND "
+                      f"t.priority IN (10, 20) AND "
+                      f"t.group_id IN ({', '.join(map(str, group_ids))})")
+    return [FloorQuery("list", 30, 0, ""),
+            FloorQuery("list_filtered_100", 100, 0, filtered_where),
+            FloorQuery("list_offset", 30, offset, "")]
+
+
+def time_floor(floor: Floor, queries: list[FloorQuery], duration: int) -> list[Timing]:
+    """Each floor page, one thread, about ``duration`` seconds each (10 at most).
+
+    A floor page that takes seconds (the deep page's OFFSET walk) is timed a
+    few times only: its figure is for reading, not a target's comparator.
+    """
+    seconds = max(2.0, min(duration, 10))
+    return [time_calls(f"floor {q.name}", partial(floor.page, q), seconds=seconds,
+                       min_iterations=3, warmups=1)
+            for q in queries]
 
 
 def _tenant_id(url: str) -> int:
@@ -670,7 +750,7 @@ def _tenant_id(url: str) -> int:
     else:
         import psycopg  # noqa: PLC0415
 
-        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as connection:
+        with psycopg.connect(_driver_url(url)) as connection:
             row = connection.execute("SELECT id FROM tenants WHERE subdomain = %s",
                                      (TENANT,)).fetchone()
     return int(row[0])
@@ -736,6 +816,11 @@ def markdown(result: dict[str, Any], info: dict[str, Any]) -> str:
     for name, row in floors.items():
         lines.append(f"| {name} | {fmt(row['per_s'], 0)} | {fmt(row['p50_ms'], 2)} | "
                      f"{fmt(row['p99_ms'], 2)} |")
+    if later := result.get("floor_after_writes"):
+        lines += ["", "The floor is timed before the server starts, on the database the read "
+                  "scenarios see. After the write scenarios the filtered page of 100 ran at "
+                  f"{fmt(later['per_s'], 0)} pages/s (p50 {fmt(later['p50_ms'], 2)} ms); "
+                  "both plans are in the results file (`floor_plans`)."]
     lines += ["", "`count` through the listing code (filters resolved as a call does, one "
               "thread, in process):", "", "| filter | p50 ms | p99 ms | target |",
               "| --- | ---: | ---: | --- |"]
