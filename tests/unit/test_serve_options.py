@@ -1,4 +1,4 @@
-"""What `supportdesk serve` hands to uvicorn."""
+"""What `supportdesk serve` hands to uvicorn (through ``supportdesk.workers.serve_app``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+import supportdesk.workers
 from supportdesk.cli import app
 from supportdesk.config import Settings, get_settings
 
@@ -21,7 +21,7 @@ def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, An
     def fake_run(target: str, **options: Any) -> None:
         calls.append({"target": target, **options})
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(supportdesk.workers, "serve_app", fake_run)
     get_settings.cache_clear()
     yield calls
     get_settings.cache_clear()

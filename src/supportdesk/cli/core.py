@@ -6,7 +6,6 @@ import time
 from typing import Annotated, Any
 
 import typer
-import uvicorn
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -18,6 +17,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+import supportdesk.workers
 from supportdesk.api.header_limits import UVICORN_HEAD_FACTOR
 from supportdesk.cli.common import TenantOption, app, base_url, deployment, print_access
 from supportdesk.config import Settings, get_settings
@@ -56,7 +56,8 @@ def serve(
     # h11 (the HTTP implementation the requirements install) with a request-head
     # limit above the application's own header limits, so that clients get
     # their 431 JSON answer and uvicorn's plain 400 only far beyond them.
-    uvicorn.run("supportdesk.app:create_app", factory=True, host=host,
+    # Several workers each accept on a socket of their own (supportdesk.workers).
+    supportdesk.workers.serve_app("supportdesk.app:create_app", factory=True, host=host,
                 port=port or settings.port, workers=workers, reload=reload, http="h11",
                 h11_max_incomplete_event_size=UVICORN_HEAD_FACTOR * settings.max_header_bytes,
                 timeout_worker_healthcheck=settings.worker_healthcheck_seconds,

@@ -57,15 +57,33 @@ def make_engine(url: str, *, pool_size: int = 10,
         )
         _configure_sqlite(engine, cache_kib=sqlite_cache_mb * 1024)
         return engine
-    return create_engine(
+    engine = create_engine(
         url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
         json_serializer=_json_text, json_deserializer=orjson.loads,
     )
+    _configure_postgresql(engine)
+    return engine
 
 
 def _json_text(value: Any) -> str:
     """JSON columns through orjson: every list row decodes three of them."""
     return orjson.dumps(value).decode()
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # psycopg prepares a statement on its fifth run on a connection, and the
+        # list and details keep theirs (``TenantUnit.end_reads``). A prepared
+        # statement may get a generic plan, made without its values: after five
+        # calls for common values PostgreSQL can settle on a plan that is slow
+        # for a rare one. Every statement is planned for its values, as it was
+        # when nothing stayed prepared; what stays saved is parsing and
+        # analysing it. Committed, or the setting would end with the
+        # transaction psycopg opened for it.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        dbapi_connection.commit()
 
 
 def _configure_sqlite(engine: Engine, *, cache_kib: int) -> None:
