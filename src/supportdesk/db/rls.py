@@ -26,8 +26,16 @@ POLICY = "tenant_isolation"
 
 # current_setting(..., true) is NULL before the setting was ever used in this
 # session and '' after a transaction that set it locally has ended.
-_BOUND_TENANT = f"NULLIF(current_setting('{SETTING}', true), '')"
+_SETTING_VALUE = f"NULLIF(current_setting('{SETTING}', true), '')"
+# Read once per statement: as a scalar subquery the setting is an InitPlan,
+# evaluated before the scan, and each row costs a comparison with its value.
+# Written inline (migration 0010's form) the two function calls ran on every
+# row a scan visited: at 1,000,000 tickets the page at offset 900,000 walks
+# 100,000 index entries, 50 ms with them against 20 ms with this (migration 0017).
+_BOUND_TENANT = f"(SELECT {_SETTING_VALUE})"
 _CONDITION = f"({_BOUND_TENANT} IS NULL OR tenant_id = {_BOUND_TENANT}::bigint)"
+# Migration 0010's condition, for 0017's downgrade.
+PER_ROW_CONDITION = f"({_SETTING_VALUE} IS NULL OR tenant_id = {_SETTING_VALUE}::bigint)"
 
 
 def tenant_tables(connection: Connection) -> list[str]:
@@ -40,13 +48,14 @@ def tenant_tables(connection: Connection) -> list[str]:
     return [str(name) for (name,) in rows]
 
 
-def enable_tenant_policy(connection: Connection, table: str) -> None:
+def enable_tenant_policy(connection: Connection, table: str, *,
+                         condition: str = _CONDITION) -> None:
     """Turn on (and force) the tenant policy for ``table``; idempotent."""
     connection.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
     connection.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
     connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
     connection.execute(text(
-        f'CREATE POLICY {POLICY} ON "{table}" USING {_CONDITION} WITH CHECK {_CONDITION}'
+        f'CREATE POLICY {POLICY} ON "{table}" USING {condition} WITH CHECK {condition}'
     ))
 
 
