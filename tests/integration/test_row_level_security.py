@@ -13,11 +13,13 @@ the first test below makes sure that stays true.
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
 from supportdesk.db.base import Base, TenantOwned
+from supportdesk.db.migrate import alembic_config, upgrade
 from supportdesk.db.rls import (
     MAKE_MATCH_LEAKPROOF,
     MATCH_FUNCTION,
@@ -26,6 +28,7 @@ from supportdesk.db.rls import (
     is_superuser,
     make_search_match_leakproof,
     search_match_is_leakproof,
+    tenant_tables,
 )
 from supportdesk.db.session import Database
 from supportdesk.tickets.service import NewTicket, create_ticket
@@ -138,6 +141,47 @@ def test_the_policy_reads_the_bound_tenant_once_per_statement_not_per_row(
     assert "current_setting" not in filters[0], plan
     assert sum("InitPlan" in line for line in plan) == 2, plan
     assert numbers == ["one", "two", "three"]
+
+
+def test_migration_0017_rewrites_every_policy_and_its_downgrade_restores_them(
+    postgres: Database,
+) -> None:
+    """On a scratch database: head, down to 0016 (the per-row form), head again."""
+    source = postgres.engine.url
+    name = f"{source.database}_policy"
+    admin = create_engine(source.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = Database.from_url(source.set(database=name).render_as_string(
+        hide_password=False), pool_size=1)
+
+    def conditions() -> set[str]:
+        with scratch.engine.connect() as connection:
+            return set(connection.execute(text(
+                "SELECT pg_get_expr(polqual, polrelid) = pg_get_expr(polwithcheck, polrelid) "
+                "AND pg_get_expr(polqual, polrelid) LIKE '%( SELECT NULLIF(current_setting(%' "
+                "FROM pg_policy WHERE polname = :policy"), {"policy": POLICY}).scalars())
+
+    try:
+        upgrade(scratch.engine)
+        assert conditions() == {True}
+        command.downgrade(alembic_config(scratch.engine), "0016")
+        assert conditions() == {False}
+        upgrade(scratch.engine)
+        assert conditions() == {True}
+        with scratch.engine.connect() as connection:
+            guarded = connection.execute(text(
+                "SELECT count(*) FROM pg_policy WHERE polname = :policy"),
+                {"policy": POLICY}).scalar_one()
+            with_tenant_column = len(tenant_tables(connection))
+        # One policy per table with a tenant_id column (a few are Core tables).
+        assert guarded == with_tenant_column >= len(_tenant_tables())
+    finally:
+        scratch.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def test_a_bound_transaction_cannot_write_into_another_tenant(

@@ -59,6 +59,14 @@ def enable_tenant_policy(connection: Connection, table: str, *,
     ))
 
 
+def enable_tenant_policies(connection: Connection, *, condition: str = _CONDITION) -> None:
+    """``enable_tenant_policy`` on every tenant table (PostgreSQL; nothing on SQLite)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tenant_tables(connection):
+        enable_tenant_policy(connection, table, condition=condition)
+
+
 def disable_tenant_policy(connection: Connection, table: str) -> None:
     connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
     connection.execute(text(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY'))

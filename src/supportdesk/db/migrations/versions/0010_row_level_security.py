@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from supportdesk.db.rls import disable_tenant_policy, enable_tenant_policy, tenant_tables
+from supportdesk.db.rls import disable_tenant_policy, enable_tenant_policies, tenant_tables
 
 revision = '0010'
 down_revision = '0009'
@@ -22,11 +22,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    connection = op.get_bind()
-    if connection.dialect.name != "postgresql":
-        return
-    for table in tenant_tables(connection):
-        enable_tenant_policy(connection, table)
+    enable_tenant_policies(op.get_bind())
 
 
 def downgrade() -> None:

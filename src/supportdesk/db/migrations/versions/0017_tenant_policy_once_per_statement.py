@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from supportdesk.db.rls import PER_ROW_CONDITION, enable_tenant_policy, tenant_tables
+from supportdesk.db.rls import PER_ROW_CONDITION, enable_tenant_policies
 
 revision = '0017'
 down_revision = '0016'
@@ -25,16 +25,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    connection = op.get_bind()
-    if connection.dialect.name != "postgresql":
-        return
-    for table in tenant_tables(connection):
-        enable_tenant_policy(connection, table)
+    enable_tenant_policies(op.get_bind())
 
 
 def downgrade() -> None:
-    connection = op.get_bind()
-    if connection.dialect.name != "postgresql":
-        return
-    for table in tenant_tables(connection):
-        enable_tenant_policy(connection, table, condition=PER_ROW_CONDITION)
+    enable_tenant_policies(op.get_bind(), condition=PER_ROW_CONDITION)
