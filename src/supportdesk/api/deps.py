@@ -89,17 +89,20 @@ def client_address(request: Request) -> str:
 def get_tenant_context(
     request: Request,
     *,
-    database: DatabaseDep,
-    settings: SettingsDep,
-    clock: ClockDep,
-    limiter: RateLimiterDep,
     authorization: Annotated[str | None, Depends(api_key_header)],
 ) -> TenantContext:
-    """Authenticate the key and charge the call (``api.admission``), once per request."""
-    return admit(request.scope.setdefault("state", {}), database=database, settings=settings,
-                 clock=clock, limiter=limiter, host=request.headers.get("host"),
-                 authorization=authorization, address=client_address(request),
-                 path=routed_path(request.scope))
+    """Authenticate the key and charge the call (``api.admission``), once per request.
+
+    The app's database, settings, clock and limiter are read from ``app.state``
+    here and in the units below rather than declared as dependencies: FastAPI
+    solves every declared dependency of every request anew, and a list call
+    solved 21 of them where it now solves 7 (docs/benchmarks.md, fourth pass).
+    """
+    state = request.app.state
+    return admit(request.scope.setdefault("state", {}), database=state.database,
+                 settings=state.settings, clock=state.clock, limiter=state.rate_limiter,
+                 host=request.headers.get("host"), authorization=authorization,
+                 address=client_address(request), path=routed_path(request.scope))
 
 
 TenantDep = Annotated[TenantContext, Depends(get_tenant_context)]
@@ -136,20 +139,17 @@ def open_request_unit(
         )
 
 
-async def get_read_unit(
-    database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
-    tenant: TenantDep,
-) -> AsyncIterator[TenantUnit]:
+async def get_read_unit(request: Request, tenant: TenantDep) -> AsyncIterator[TenantUnit]:
     """A unit for reads: a plain transaction, never committed (opened as ``_served`` says)."""
-    units = open_request_unit(database, settings, clock, storage, tenant, write=False)
+    state = request.app.state
+    database: Database = state.database
+    units = open_request_unit(database, state.settings, state.clock, state.storage, tenant,
+                              write=False)
     async with _served(database, units, opens_without_io=True) as unit:
         yield unit
 
 
-async def get_write_unit(
-    database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
-    tenant: TenantDep,
-) -> AsyncIterator[TenantUnit]:
+async def get_write_unit(request: Request, tenant: TenantDep) -> AsyncIterator[TenantUnit]:
     """A unit for changes: takes the write lock up front on SQLite (or its group's turn).
 
     Under group commit the unit is opened on the event loop (it takes its
@@ -158,8 +158,10 @@ async def get_write_unit(
     each. A unit left holding its session (the route failed) is rolled back
     in the pool, as is a unit with a session of its own (PostgreSQL).
     """
-    units = open_request_unit(database, settings, clock, storage, tenant, write=True,
-                              group_commit=True)
+    state = request.app.state
+    database: Database = state.database
+    units = open_request_unit(database, state.settings, state.clock, state.storage, tenant,
+                              write=True, group_commit=True)
     local = database.group is not None
     unit = next(units) if local else await run_in_threadpool(next, units)
     try:
@@ -171,17 +173,17 @@ async def get_write_unit(
             await run_in_threadpool(units.close)
 
 
-async def get_replica_read_unit(
-    database: DatabaseDep, settings: SettingsDep, clock: ClockDep, storage: StorageDep,
-    tenant: TenantDep,
-) -> AsyncIterator[TenantUnit]:
+async def get_replica_read_unit(request: Request, tenant: TenantDep) \
+        -> AsyncIterator[TenantUnit]:
     """A unit for reads that tolerate a little lag: a replica's, when one can serve.
 
     Only lists and search use it (see ``db.replicas``): the key's own writes
     are always visible, others' may arrive a moment later. Without replicas
     it is ``get_read_unit``'s unit.
     """
-    async with replica_read_unit(database, settings, clock, storage, tenant=tenant) as unit:
+    state = request.app.state
+    async with replica_read_unit(state.database, state.settings, state.clock, state.storage,
+                                 tenant=tenant) as unit:
         yield unit
 
 
@@ -279,12 +281,12 @@ class TicketQuota:
                           f"allowance is {self.plan.tickets_per_hour} tickets per hour)")
 
 
-async def get_ticket_quota(
-    request: Request, clock: ClockDep, limiter: RateLimiterDep, tenant: TenantDep,
-) -> TicketQuota:
+async def get_ticket_quota(request: Request, tenant: TenantDep) -> TicketQuota:
     """The key's ticket allowance, with the plan its authentication just read."""
     plan: Plan = request.state.plan
-    return TicketQuota(request, limiter, plan, tenant, epoch_seconds(clock.now()))
+    clock: Clock = request.app.state.clock
+    return TicketQuota(request, request.app.state.rate_limiter, plan, tenant,
+                       epoch_seconds(clock.now()))
 
 
 TicketQuotaDep = Annotated[TicketQuota, Depends(get_ticket_quota)]
