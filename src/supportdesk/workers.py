@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 from typing import Any
 
 import uvicorn
 from uvicorn import Config
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 # Linux has it since 3.9; elsewhere workers share one socket, as uvicorn's do.
@@ -118,10 +120,16 @@ def serve_app(target: str, **options: Any) -> None:
         uvicorn.run(target, **options)
         return
     config = Config(target, **options)
-    sockets = reuse_port_sockets(config, workers)
+    logger = logging.getLogger("uvicorn.error")
+    try:
+        sockets = reuse_port_sockets(config, workers)
+    except OSError as error:
+        # As uvicorn answers a port it cannot bind: one log line, exit status 3.
+        logger.error(error)
+        sys.exit(STARTUP_FAILURE)
     host, port = sockets[0].getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    logging.getLogger("uvicorn.error").info(
+    logger.info(
         "Uvicorn running on http://%s:%d, %d workers with a socket each (Press CTRL+C to "
         "quit)", shown, port, workers)
     BalancedWorkers(config, sockets).run()

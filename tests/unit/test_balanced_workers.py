@@ -102,3 +102,20 @@ def test_several_workers_run_under_the_balanced_supervisor(
     assert len(bound) == 3
     assert set(bound) == {bound[0]}
     assert bound[0][0] == "127.0.0.1"
+
+
+def test_several_workers_on_a_port_in_use_exit_with_uvicorn_startup_failure(
+        monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(supportdesk.workers.Multiprocess, "run",
+                        lambda _self: pytest.fail("started workers on a port in use"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as exited:
+            serve_app("supportdesk.app:create_app", factory=True, host="127.0.0.1",
+                      port=port, workers=2)
+    assert exited.value.code == 3
+    # uvicorn's logging (configured by its Config) writes to stderr.
+    assert capfd.readouterr().err.splitlines() == [
+        "ERROR:    [Errno 98] Address already in use"]
